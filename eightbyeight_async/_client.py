@@ -1,0 +1,256 @@
+"""`ContactCenter`: the configured client. It owns the shared `httpx.AsyncClient` and the
+request pipeline, and gives one attribute per API family."""
+
+from __future__ import annotations
+
+import enum
+import os
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, Final, Literal
+
+import httpx
+
+from ._auth import Credentials
+from ._config import (
+    DEFAULT_API_BASE_URL,
+    DEFAULT_TIMEOUT,
+    ApiFamily,
+    Host,
+    Limits,
+    check_base_url,
+    platform_url,
+)
+from ._errors import ConfigurationError
+from ._http import HttpPipeline, RequestOptions
+from ._redact import Secret, install_log_redaction
+from ._retry import RetryPolicy
+
+AnalyticsRegion = Literal["us", "eu", "au", "ca"]
+RecentCallsRegion = Literal["us", "uk"]
+ANALYTICS_REGIONS: Final = ("us", "eu", "au", "ca")
+RECENT_CALLS_REGIONS: Final = ("us", "uk")
+ENV_PREFIX: Final = "EIGHTBYEIGHT_"
+_ENV_SETTINGS: Final = (
+    "tenant",
+    "platform",
+    "base_url",
+    "data_token",
+    "action_token",
+    "analytics_client_id",
+    "analytics_secret",
+    "analytics_region",
+    "api_base_url",
+    "tenant_info",
+    "recent_calls_api_key",
+    "recent_calls_token",
+    "recent_calls_region",
+)
+"""The settings `from_env` reads, each from `EIGHTBYEIGHT_<NAME>`."""
+
+
+class _Default(enum.Enum):
+    TIMEOUT = "default"
+
+
+_FAMILIES_BY_KEY: Final = {family.key: family for family in ApiFamily}
+
+
+def _secret(value: str | None) -> Secret | None:
+    return Secret(value) if value else None
+
+
+class ContactCenter:
+    """An async client for the 8x8 Contact Center APIs of one tenant.
+
+    Use it as `async with ContactCenter(tenant=..., platform="na4", data_token=...) as cc:`;
+    the shared connection pool is closed when the block ends. Each credential is only needed
+    by the APIs that use it; a call that needs a missing one raises `ConfigurationError`
+    before any I/O.
+    """
+
+    def __init__(
+        self,
+        *,
+        tenant: str | None = None,
+        platform: str | None = None,
+        base_url: str | None = None,
+        data_token: str | None = None,
+        action_token: str | None = None,
+        analytics_client_id: str | None = None,
+        analytics_secret: str | None = None,
+        analytics_region: AnalyticsRegion = "us",
+        api_base_url: str = DEFAULT_API_BASE_URL,
+        tenant_info: str | None = None,
+        recent_calls_api_key: str | None = None,
+        recent_calls_token: str | None = None,
+        recent_calls_region: RecentCallsRegion = "us",
+        http_client: httpx.AsyncClient | None = None,
+        timeout: float | httpx.Timeout | _Default | None = _Default.TIMEOUT,
+        retry: RetryPolicy | None = None,
+        limits: Limits | None = None,
+    ):
+        self._base_urls = _resolve_hosts(platform, base_url, api_base_url)
+        self.analytics_region: AnalyticsRegion = _choose(
+            "analytics_region", analytics_region, ANALYTICS_REGIONS
+        )
+        self.recent_calls_region: RecentCallsRegion = _choose(
+            "recent_calls_region", recent_calls_region, RECENT_CALLS_REGIONS
+        )
+        self._credentials = Credentials(
+            tenant=tenant,
+            data_token=_secret(data_token),
+            action_token=_secret(action_token),
+            analytics_client_id=analytics_client_id,
+            analytics_secret=_secret(analytics_secret),
+            tenant_info=tenant_info,
+            recent_calls_api_key=_secret(recent_calls_api_key),
+            recent_calls_token=_secret(recent_calls_token),
+        )
+        self.limits = limits or Limits()
+        self._owns_client = http_client is None
+        self._http_client = http_client or self._new_http_client(timeout)
+        install_log_redaction()
+        self._pipeline = HttpPipeline(
+            client=self._http_client,
+            base_urls=self._base_urls,
+            credentials=self._credentials,
+            retry=retry or RetryPolicy(),
+            limits=self.limits,
+            timeout=_request_timeout(timeout, owns_client=self._owns_client),
+        )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> ContactCenter:
+        """Build a client from `EIGHTBYEIGHT_*` variables (e.g. `EIGHTBYEIGHT_TENANT`,
+        `EIGHTBYEIGHT_PLATFORM`, `EIGHTBYEIGHT_DATA_TOKEN`); keyword overrides win."""
+        env = os.environ if environ is None else environ
+        found = {
+            n: env[ENV_PREFIX + n.upper()] for n in _ENV_SETTINGS if env.get(ENV_PREFIX + n.upper())
+        }
+        return cls(**{**found, **overrides})
+
+    @property
+    def tenant(self) -> str | None:
+        """The tenant name used for Basic auth."""
+        return self._credentials.tenant
+
+    @property
+    def base_url(self) -> str | None:
+        """The tenant's Contact Center host (`https://vcc-na4.8x8.com`), if configured."""
+        url = self._base_urls.get(Host.CONTACT_CENTER)
+        return str(url) if url is not None else None
+
+    @property
+    def api_base_url(self) -> str:
+        """The host of the OAuth, analytics and Recent Calls APIs."""
+        return str(self._base_urls[Host.API])
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy every call uses unless it overrides it."""
+        return self._pipeline.retry
+
+    @property
+    def is_closed(self) -> bool:
+        """True once the shared HTTP client has been closed."""
+        return self._http_client.is_closed
+
+    def __repr__(self) -> str:
+        return (
+            f"ContactCenter(tenant={self.tenant!r}, base_url={self.base_url!r}, "
+            f"api_base_url={self.api_base_url!r}, credentials={self._credentials!r})"
+        )
+
+    async def __aenter__(self) -> ContactCenter:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the shared HTTP client (a client passed in by the user is left open)."""
+        if self._owns_client:
+            await self._http_client.aclose()
+
+    async def raw_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        api: str = "stats",
+        params: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> httpx.Response:
+        """Call any path of an API family through the full pipeline (auth, limits, retries,
+        error mapping). An escape hatch for endpoints the typed resources do not cover.
+
+        `api` names the family: one of "stats", "realtime", "recordings", "schedules",
+        "attachments", "streaming", "recording_control", "interaction_data", "callbacks",
+        "external_ivr", "analytics", "recent_calls".
+        """
+        family = _FAMILIES_BY_KEY.get(api)
+        if family is None or family is ApiFamily.OAUTH:
+            choices = ", ".join(k for k in _FAMILIES_BY_KEY if k != "oauth")
+            raise ConfigurationError(f"api must be one of {choices}; got {api!r}")
+        options = RequestOptions(
+            family=family,
+            method=method.upper(),
+            path=path,
+            params=params,
+            data=data,
+            json=json,
+            headers=headers,
+            idempotent=idempotent,
+            retry=retry,
+        )
+        return await self._pipeline.request(options)
+
+    def _new_http_client(
+        self, timeout: float | httpx.Timeout | _Default | None
+    ) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            timeout=DEFAULT_TIMEOUT if timeout is _Default.TIMEOUT else timeout,
+            limits=httpx.Limits(
+                max_connections=self.limits.max_connections,
+                max_keepalive_connections=self.limits.max_keepalive_connections,
+            ),
+            follow_redirects=False,
+        )
+
+
+def _resolve_hosts(
+    platform: str | None, base_url: str | None, api_base_url: str
+) -> dict[Host, httpx.URL]:
+    if platform and base_url:
+        raise ConfigurationError("pass either platform= or base_url=, not both")
+    hosts = {Host.API: check_base_url("api_base_url", api_base_url)}
+    if platform:
+        hosts[Host.CONTACT_CENTER] = check_base_url("platform", platform_url(platform))
+    elif base_url:
+        hosts[Host.CONTACT_CENTER] = check_base_url("base_url", base_url)
+    return hosts
+
+
+def _choose(name: str, value: Any, allowed: tuple[str, ...]) -> Any:
+    if value not in allowed:
+        raise ConfigurationError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+    return value
+
+
+def _request_timeout(
+    timeout: float | httpx.Timeout | _Default | None, *, owns_client: bool
+) -> httpx.Timeout | None:
+    """The per-request timeout: a user-supplied client keeps its own unless one is given."""
+    if timeout is _Default.TIMEOUT:
+        return DEFAULT_TIMEOUT if owns_client else None
+    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)

@@ -1,0 +1,381 @@
+"""The one request pipeline every resource goes through.
+
+It resolves a family's base URL and credentials, holds the family's concurrency slot, sends
+through the shared `httpx.AsyncClient`, follows redirects without leaking credentials,
+retries by the `RetryPolicy`, maps failures to the `_errors` hierarchy, and logs with
+secrets redacted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any, TypeVar
+
+import anyio
+import attrs
+import httpx
+
+from ._auth import AuthParts, Credentials, OAuthTokenCache
+from ._config import (
+    MAX_REDIRECTS,
+    OAUTH_TOKEN_PATH,
+    USER_AGENT,
+    ApiFamily,
+    Credential,
+    Host,
+    Limits,
+    is_loopback_host,
+)
+from ._errors import (
+    STATUS_HINTS,
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    ConfigurationError,
+    DecodeError,
+    EightByEightError,
+    status_error_class,
+)
+from ._formats import decode_json
+from ._redact import redact_text, redact_url
+from ._retry import RetryPolicy, parse_retry_after, retry_delay, should_retry
+
+logger = logging.getLogger("eightbyeight_async")
+
+T = TypeVar("T")
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+CREDENTIAL_HEADERS = frozenset({"authorization", "8x8-apikey", "token", "x-tenant-info", "cookie"})
+KEPT_RESPONSE_HEADERS = ("content-type", "retry-after", "www-authenticate", "x-request-id")
+
+
+@attrs.frozen
+class RequestOptions:
+    """One logical call: what to send, and per-call overrides of the client's policy."""
+
+    family: ApiFamily
+    method: str
+    path: str
+    params: Mapping[str, Any] | None = None
+    data: Mapping[str, Any] | None = None
+    json: Any = None
+    content: bytes | None = None
+    headers: Mapping[str, str] | None = None
+    idempotent: bool | None = None
+    retry: RetryPolicy | None = None
+
+    @property
+    def is_idempotent(self) -> bool:
+        if self.idempotent is not None:
+            return self.idempotent
+        return self.method.upper() in IDEMPOTENT_METHODS
+
+
+class _AttemptFailed(Exception):
+    """One attempt's failure, carrying the public error and what the retry decision needs."""
+
+    def __init__(
+        self,
+        error: EightByEightError,
+        *,
+        status_code: int | None = None,
+        cause: BaseException | None = None,
+        retry_after: float | None = None,
+        stale_token: str | None = None,
+    ):
+        super().__init__(str(error))
+        self.error = error
+        self.status_code = status_code
+        self.cause = cause
+        self.retry_after = retry_after
+        self.stale_token = stale_token
+
+
+class HttpPipeline:
+    """Sends requests for every API family through one shared `httpx.AsyncClient`."""
+
+    def __init__(
+        self,
+        *,
+        client: httpx.AsyncClient,
+        base_urls: Mapping[Host, httpx.URL],
+        credentials: Credentials,
+        retry: RetryPolicy,
+        limits: Limits,
+        timeout: httpx.Timeout | None,
+        rng: random.Random | None = None,
+    ):
+        self._client = client
+        self._base_urls = dict(base_urls)
+        self._credentials = credentials
+        self.retry = retry
+        self._timeout = timeout
+        self._rng = rng or random.Random()
+        self._limiters = {f: anyio.CapacityLimiter(limits.for_family(f)) for f in ApiFamily}
+        self._oauth = OAuthTokenCache(self._fetch_oauth_token)
+
+    def __repr__(self) -> str:
+        hosts = {host.value: str(url) for host, url in self._base_urls.items()}
+        return f"HttpPipeline(hosts={hosts}, retry={self.retry!r})"
+
+    async def request(self, options: RequestOptions) -> httpx.Response:
+        """Send one logical call (retrying as the policy allows); the body is read."""
+        return await self.request_parsed(options, lambda response: response)
+
+    async def request_parsed(
+        self, options: RequestOptions, parse: Callable[[httpx.Response], T]
+    ) -> T:
+        """Send and parse the read response inside the retry loop, so a truncated or
+        malformed body of an idempotent call is retried like a transport error."""
+
+        async def once() -> T:
+            async with self._attempt(options) as response:
+                try:
+                    await response.aread()
+                except httpx.TransportError as exc:
+                    raise self._transport_failure(options, response.request, exc) from exc
+                try:
+                    return parse(response)
+                except DecodeError as exc:
+                    url = redact_url(response.request.url)
+                    error = DecodeError(str(exc), method=options.method, url=url)
+                    raise _AttemptFailed(error, cause=exc) from exc
+
+        return await self._with_retries(options, once)
+
+    @contextlib.asynccontextmanager
+    async def stream(self, options: RequestOptions) -> AsyncIterator[httpx.Response]:
+        """Open a successful response without reading it; retries cover only the opening."""
+        async with contextlib.AsyncExitStack() as stack:
+
+            async def once() -> httpx.Response:
+                return await stack.enter_async_context(self._attempt(options))
+
+            yield await self._with_retries(options, once)
+
+    async def _with_retries(self, options: RequestOptions, once: Callable[[], Awaitable[T]]) -> T:
+        policy = options.retry or self.retry
+        refreshed_token = False
+        for attempt in itertools.count(1):
+            try:
+                return await once()
+            except _AttemptFailed as failure:
+                if failure.stale_token is not None and not refreshed_token:
+                    refreshed_token = True
+                    self._oauth.invalidate(failure.stale_token)
+                    logger.info("Access token rejected (401); fetching a new one and retrying")
+                    continue
+                if not self._may_retry(policy, attempt, options, failure):
+                    raise failure.error from failure.cause
+                await self._sleep_before_retry(policy, attempt, options, failure)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _may_retry(
+        self, policy: RetryPolicy, attempt: int, options: RequestOptions, failure: _AttemptFailed
+    ) -> bool:
+        cause = failure.cause if failure.status_code is None else None
+        return should_retry(
+            policy,
+            attempt,
+            idempotent=options.is_idempotent,
+            status_code=failure.status_code,
+            error=cause,
+        )
+
+    async def _sleep_before_retry(
+        self, policy: RetryPolicy, attempt: int, options: RequestOptions, failure: _AttemptFailed
+    ) -> None:
+        delay = retry_delay(policy, attempt, retry_after=failure.retry_after, rng=self._rng)
+        reason = failure.status_code or type(failure.cause or failure.error).__name__
+        logger.info(
+            "Retrying %s %s (attempt %d of %d) after %s; waiting %.2fs",
+            options.method,
+            failure.error.url if isinstance(failure.error, APIError) else options.path,
+            attempt + 1,
+            policy.max_retries + 1,
+            reason,
+            delay,
+        )
+        await anyio.sleep(delay)
+
+    @contextlib.asynccontextmanager
+    async def _attempt(self, options: RequestOptions) -> AsyncIterator[httpx.Response]:
+        """One attempt: build, hold the family slot, send; yields only a success response."""
+        if self._client.is_closed:
+            raise ConfigurationError(
+                "the client is closed; make calls inside `async with ContactCenter(...)`"
+            )
+        request, bearer = await self._build_request(options)
+        async with self._limiters[options.family]:
+            started = time.perf_counter()
+            try:
+                response = await self._send_following_redirects(request)
+            except httpx.TransportError as exc:
+                raise self._transport_failure(options, request, exc) from exc
+            try:
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                logger.debug(
+                    "%s %s -> %d (%.1f ms)",
+                    options.method,
+                    redact_url(response.request.url),
+                    response.status_code,
+                    elapsed_ms,
+                )
+                if not response.is_success:
+                    await self._raise_status_failure(options, response, bearer)
+                yield response
+            finally:
+                await response.aclose()
+
+    async def _build_request(self, options: RequestOptions) -> tuple[httpx.Request, str | None]:
+        credential = options.family.credential
+        bearer: str | None = None
+        if credential is Credential.OAUTH_BEARER:
+            self._credentials.oauth_client()  # a clear ConfigurationError before any I/O
+            bearer = await self._oauth.get()
+            auth = AuthParts(headers={"Authorization": f"Bearer {bearer}"})
+        else:
+            auth = self._credentials.static_auth(credential)
+        headers = {"User-Agent": USER_AGENT, **(options.headers or {}), **auth.headers}
+        if options.family is ApiFamily.ANALYTICS and self._credentials.tenant_info:
+            headers["X-Tenant-Info"] = self._credentials.tenant_info
+        params = {**(options.params or {}), **auth.params}
+        request = self._client.build_request(
+            options.method,
+            self._url(options.family, options.path),
+            params=params or None,
+            data=options.data,
+            json=options.json,
+            content=options.content,
+            headers=headers,
+            timeout=self._timeout if self._timeout is not None else httpx.USE_CLIENT_DEFAULT,
+        )
+        return request, bearer
+
+    def _url(self, family: ApiFamily, path: str) -> httpx.URL:
+        base = self._base_urls.get(family.host)
+        if base is None:
+            raise ConfigurationError(
+                f"the {family.key} API needs the tenant's Contact Center host: pass "
+                "platform='na4' (or your platform) or base_url= to ContactCenter"
+            )
+        if not path.startswith("/"):
+            path = "/" + path
+        return base.copy_with(raw_path=(base.path.rstrip("/") + path).encode("ascii"))
+
+    async def _send_following_redirects(self, request: httpx.Request) -> httpx.Response:
+        """Send; follow up to MAX_REDIRECTS redirects, never carrying credentials off-origin."""
+        for _ in range(MAX_REDIRECTS + 1):
+            response = await self._client.send(request, stream=True, follow_redirects=False)
+            if not response.is_redirect:
+                return response
+            await response.aclose()
+            request = self._redirect_request(request, response)
+        raise APIConnectionError(
+            f"more than {MAX_REDIRECTS} redirects from {redact_url(request.url)}",
+            method=request.method,
+            url=redact_url(request.url),
+        )
+
+    def _redirect_request(self, request: httpx.Request, response: httpx.Response) -> httpx.Request:
+        target = request.url.join(response.headers["location"])
+        if target.scheme != "https" and not is_loopback_host(target.host):
+            raise APIConnectionError(
+                f"refusing to follow a redirect to a non-HTTPS URL {redact_url(target)}",
+                method=request.method,
+                url=redact_url(request.url),
+            )
+        same_origin = (target.scheme, target.host, target.port) == (
+            request.url.scheme,
+            request.url.host,
+            request.url.port,
+        )
+        headers = {
+            key: value
+            for key, value in request.headers.items()
+            if same_origin or key.lower() not in CREDENTIAL_HEADERS
+        }
+        keep_body = response.status_code in (307, 308)
+        method = request.method if keep_body or request.method == "HEAD" else "GET"
+        if not keep_body:
+            headers.pop("content-length", None)
+            headers.pop("content-type", None)
+        return self._client.build_request(
+            method,
+            target,
+            headers=headers,
+            content=request.content if keep_body else None,
+            extensions=request.extensions,
+        )
+
+    def _transport_failure(
+        self, options: RequestOptions, request: httpx.Request, exc: httpx.TransportError
+    ) -> _AttemptFailed:
+        url = redact_url(request.url)
+        kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+        detail = redact_text(str(exc)) or type(exc).__name__
+        error = kind(
+            f"{options.method} {url} failed: {type(exc).__name__}: {detail}",
+            method=options.method,
+            url=url,
+        )
+        return _AttemptFailed(error, cause=exc)
+
+    async def _raise_status_failure(
+        self, options: RequestOptions, response: httpx.Response, bearer: str | None
+    ) -> None:
+        try:
+            body = await response.aread()
+        except httpx.TransportError as exc:
+            raise self._transport_failure(options, response.request, exc) from exc
+        status = response.status_code
+        url = redact_url(response.request.url)
+        error = status_error_class(status)(
+            STATUS_HINTS.get(status, "the server answered with an error status"),
+            status_code=status,
+            method=options.method,
+            url=url,
+            body=body,
+            headers={
+                k: response.headers[k] for k in KEPT_RESPONSE_HEADERS if k in response.headers
+            },
+        )
+        raise _AttemptFailed(
+            error,
+            status_code=status,
+            retry_after=parse_retry_after(response.headers.get("retry-after")),
+            stale_token=bearer if status == 401 else None,
+        )
+
+    async def _fetch_oauth_token(self) -> tuple[str, float]:
+        """POST the client-credentials grant; `expires_in` may arrive as a string."""
+        options = RequestOptions(
+            family=ApiFamily.OAUTH,
+            method="POST",
+            path=OAUTH_TOKEN_PATH,
+            data={"grant_type": "client_credentials"},
+            headers={"Accept": "application/json"},
+            idempotent=True,  # asking for a token creates nothing a retry could duplicate
+        )
+        document = await self.request_parsed(
+            options, lambda response: decode_json(response.content)
+        )
+        return _parse_token_response(document)
+
+
+def _parse_token_response(document: Any) -> tuple[str, float]:
+    token = document.get("access_token") if isinstance(document, dict) else None
+    if not isinstance(token, str) or not token:
+        raise DecodeError("the OAuth token response has no access_token")
+    raw_expiry = document.get("expires_in", 3600)
+    try:
+        lifetime = float(raw_expiry)
+    except (TypeError, ValueError):
+        raise DecodeError("the OAuth token response has a non-numeric expires_in") from None
+    if not lifetime > 0:
+        raise DecodeError("the OAuth token response has a non-positive expires_in")
+    return token, lifetime

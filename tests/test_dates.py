@@ -1,0 +1,336 @@
+"""DateRange: the documented `d=` forms parse, render and resolve; bad input names the forms."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from eightbyeight_async._dates import (
+    ACCEPTED_FORMS,
+    DateRange,
+    RelativeDay,
+    coerce_date_range,
+    validate_timezone,
+)
+from eightbyeight_async._errors import InvalidArgumentError
+
+UTC = timezone.utc
+NEW_YORK = ZoneInfo("America/New_York")
+DENVER = ZoneInfo("America/Denver")
+NOW = datetime(2024, 3, 11, 16, 0, tzinfo=UTC)  # 12:00 EDT, the day after spring-forward
+
+
+def ny(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    """A wall time in New York."""
+    return datetime(year, month, day, hour, minute, tzinfo=NEW_YORK)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "query"),
+    [
+        ("2007-08-05", DateRange(date(2007, 8, 5)), "2007-08-05"),
+        (
+            "2007-08-05,2007-08-07",
+            DateRange(date(2007, 8, 5), date(2007, 8, 7)),
+            "2007-08-05,2007-08-07",
+        ),
+        (
+            "2007-08-05 13:15Z,2007-08-07 14:30Z",
+            DateRange(
+                datetime(2007, 8, 5, 13, 15, tzinfo=UTC), datetime(2007, 8, 7, 14, 30, tzinfo=UTC)
+            ),
+            "20070805T1315Z,20070807T1430Z",
+        ),
+        (
+            "20070805T1315Z,20070807T1430Z",
+            DateRange(
+                datetime(2007, 8, 5, 13, 15, tzinfo=UTC), datetime(2007, 8, 7, 14, 30, tzinfo=UTC)
+            ),
+            "20070805T1315Z,20070807T1430Z",
+        ),
+        ("today", DateRange(RelativeDay(0)), "today"),
+        ("today-1d", DateRange(RelativeDay(1)), "today-1d"),
+        ("today-7d", DateRange(RelativeDay(7)), "today-7d"),
+        ("today-30d", DateRange(RelativeDay(30)), "today-30d"),
+        ("today-0d", DateRange(RelativeDay(0)), "today"),
+        ("today-1d,today", DateRange(RelativeDay(1), RelativeDay(0)), "today-1d,today"),
+        ("today-7d,2030-01-01", DateRange(RelativeDay(7), date(2030, 1, 1)), "today-7d,2030-01-01"),
+        (
+            "2007-08-05 13:15,2007-08-05 17:45",
+            DateRange(datetime(2007, 8, 5, 13, 15), datetime(2007, 8, 5, 17, 45)),
+            "2007-08-05 13:15,2007-08-05 17:45",
+        ),
+        (
+            "2007-08-05T13:15+02:00",
+            DateRange(datetime(2007, 8, 5, 11, 15, tzinfo=UTC)),
+            "20070805T1115Z",
+        ),
+        (
+            "  2007-08-05   13:15Z ,\t2007-08-07 14:30Z \n",
+            DateRange(
+                datetime(2007, 8, 5, 13, 15, tzinfo=UTC), datetime(2007, 8, 7, 14, 30, tzinfo=UTC)
+            ),
+            "20070805T1315Z,20070807T1430Z",
+        ),
+    ],
+)
+def test_documented_forms_parse_and_render(text: str, expected: DateRange, query: str) -> None:
+    parsed = DateRange.parse(text)
+    assert parsed == expected
+    assert parsed.to_query() == query
+    assert DateRange.parse(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "query"),
+    [
+        ((date(2024, 1, 1), date(2024, 1, 31)), "2024-01-01,2024-01-31"),
+        ([date(2024, 1, 1), date(2024, 1, 31)], "2024-01-01,2024-01-31"),
+        (
+            (datetime(2024, 1, 1, 8, 30), datetime(2024, 1, 1, 17, 0)),
+            "2024-01-01 08:30,2024-01-01 17:00",
+        ),
+        ((ny(2024, 7, 1, 9, 0), ny(2024, 7, 1, 17, 5)), "20240701T1300Z,20240701T2105Z"),
+        (
+            (ny(2024, 1, 1, 9, 0), datetime(2024, 1, 1, 18, 0, tzinfo=UTC)),
+            "20240101T1400Z,20240101T1800Z",
+        ),
+        (("2024-01-01", "today"), "2024-01-01,today"),
+        ((RelativeDay(3), RelativeDay(1)), "today-3d,today-1d"),
+        ((date(2024, 1, 1), None), "2024-01-01"),
+        (date(2024, 2, 29), "2024-02-29"),
+        (datetime(2024, 2, 29, 23, 59, tzinfo=ZoneInfo("Asia/Kolkata")), "20240229T1829Z"),
+        (RelativeDay(2), "today-2d"),
+        ("today-1d,today", "today-1d,today"),
+        (DateRange.last_days(7), "today-7d,today"),
+    ],
+)
+def test_coerce_accepts_pairs_values_and_strings(value: object, query: str) -> None:
+    assert coerce_date_range(value).to_query() == query
+
+
+def test_today_and_last_days_build_relative_ranges() -> None:
+    assert DateRange.today().to_query() == "today"
+    assert DateRange.today(days_ago=1).to_query() == "today-1d"
+    assert DateRange.last_days(7) == DateRange.parse("today-7d,today")
+    assert DateRange.last_days(1).to_query() == "today-1d,today"
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "tz", "start", "end"),
+    [
+        ("2007-08-05", NOW, NEW_YORK, ny(2007, 8, 5), ny(2007, 8, 6)),
+        ("2007-08-05,2007-08-07", NOW, NEW_YORK, ny(2007, 8, 5), ny(2007, 8, 7)),
+        (
+            "2007-08-05 13:15Z,2007-08-07 14:30Z",
+            NOW,
+            NEW_YORK,
+            datetime(2007, 8, 5, 13, 15, tzinfo=UTC),
+            datetime(2007, 8, 7, 14, 30, tzinfo=UTC),
+        ),
+        (
+            "20070805T1315Z,20070807T1430Z",
+            NOW,
+            DENVER,
+            datetime(2007, 8, 5, 13, 15, tzinfo=UTC),
+            datetime(2007, 8, 7, 14, 30, tzinfo=UTC),
+        ),
+        (
+            "2007-08-05 13:15,2007-08-05 14:00",
+            NOW,
+            DENVER,
+            datetime(2007, 8, 5, 13, 15, tzinfo=DENVER),
+            datetime(2007, 8, 5, 14, tzinfo=DENVER),
+        ),
+        ("today", NOW, NEW_YORK, ny(2024, 3, 11), ny(2024, 3, 12)),
+        ("today-1d,today", NOW, NEW_YORK, ny(2024, 3, 10), ny(2024, 3, 11)),
+        ("today-7d", NOW, NEW_YORK, ny(2024, 3, 4), ny(2024, 3, 5)),
+        ("today-7d,today", NOW, NEW_YORK, ny(2024, 3, 4), ny(2024, 3, 11)),
+        # 02:00 UTC on the 11th is still the 10th in New York: "today" follows tz, not UTC.
+        (
+            "today",
+            datetime(2024, 3, 11, 2, 0, tzinfo=UTC),
+            NEW_YORK,
+            ny(2024, 3, 10),
+            ny(2024, 3, 11),
+        ),
+        (
+            "today",
+            datetime(2024, 3, 11, 2, 0, tzinfo=UTC),
+            UTC,
+            datetime(2024, 3, 11, tzinfo=UTC),
+            datetime(2024, 3, 12, tzinfo=UTC),
+        ),
+        ("2024-03-01,today", NOW, NEW_YORK, ny(2024, 3, 1), ny(2024, 3, 11)),
+    ],
+)
+def test_resolve_gives_the_half_open_interval_the_server_selects(
+    text: str, now: datetime, tz: tzinfo, start: datetime, end: datetime
+) -> None:
+    resolved = DateRange.parse(text).resolve(now, tz)
+    assert resolved == (start, end)
+    assert all(bound.tzinfo is UTC for bound in resolved)
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [("2024-03-10", 23), ("2024-11-03", 25), ("2024-03-09", 24), ("2024-03-09 12:00", 23)],
+)
+def test_a_lone_bound_spans_one_calendar_day_across_dst(text: str, hours: int) -> None:
+    start, end = DateRange.parse(text).resolve(NOW, NEW_YORK)
+    assert end - start == timedelta(hours=hours)
+
+
+def test_yesterday_across_spring_forward_is_23_hours() -> None:
+    start, end = DateRange.parse("today-1d,today").resolve(NOW, NEW_YORK)
+    assert (start, end - start) == (ny(2024, 3, 10), timedelta(hours=23))
+
+
+def test_a_wall_time_skipped_by_dst_moves_forward() -> None:
+    start, _ = DateRange(datetime(2024, 3, 10, 2, 30)).resolve(NOW, NEW_YORK)
+    assert start == ny(2024, 3, 10, 3, 30)
+
+
+GARBAGE = [
+    "",
+    " ",
+    "yesterday",
+    "today-xd",
+    "today-1",
+    "today+1d",
+    "Today",
+    "2007-13-01",
+    "2007-02-30",
+    "2007-8-5",
+    "07-08-05",
+    "2007-08-05 25:00Z",
+    "2007-08-05 13:15:30Z",
+    "2007-08-05 13:15+01:99",
+    "20070805",
+    "20070805T1315Z,",
+    ",2007-08-05",
+    "2007-08-05,2007-08-06,2007-08-07",
+    "\N{FULLWIDTH DIGIT TWO}007-08-05",  # a non-ASCII digit
+    "2007-08-05%2013:15Z",
+]
+
+
+@pytest.mark.parametrize("text", GARBAGE)
+def test_garbage_is_rejected_with_the_accepted_forms(text: str) -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        DateRange.parse(text)
+    assert ACCEPTED_FORMS in str(caught.value)
+    assert "today-Nd" in str(caught.value)
+    assert isinstance(caught.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2007-08-07,2007-08-05",
+        "today,today-1d",
+        "2007-08-05 14:30Z,2007-08-05 13:15Z",
+        "2007-08-05 14:30,2007-08-05 13:15",
+        "2007-08-05 00:01,2007-08-04",
+        (date(2024, 2, 1), date(2024, 1, 1)),
+        (ny(2024, 1, 1, 12, 0), datetime(2024, 1, 1, 16, 59, tzinfo=UTC)),
+    ],
+)
+def test_a_range_that_ends_before_it_starts_is_rejected(value: object) -> None:
+    with pytest.raises(InvalidArgumentError, match="ends before it starts") as caught:
+        coerce_date_range(value)
+    assert ACCEPTED_FORMS in str(caught.value)
+
+
+def test_an_order_known_only_at_resolve_time_is_checked_there() -> None:
+    future_to_today = DateRange.parse("2030-01-01,today")
+    with pytest.raises(InvalidArgumentError, match="ends before it starts"):
+        future_to_today.resolve(NOW, NEW_YORK)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(2024, 1, 1, 9, 0, 30),
+        datetime(2024, 1, 1, 9, 0, 0, 1, tzinfo=UTC),
+        (datetime(2024, 1, 1, 9, 0), datetime(2024, 1, 1, 9, 30, 59)),
+    ],
+)
+def test_seconds_are_refused_rather_than_truncated(value: object) -> None:
+    with pytest.raises(InvalidArgumentError, match="seconds"):
+        coerce_date_range(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        42,
+        None,
+        1.5,
+        b"2007-08-05",
+        (date(2024, 1, 1),),
+        (None, date(2024, 1, 1)),
+        (1, 2),
+        ("x", "y"),
+    ],
+)
+def test_coerce_rejects_what_is_not_a_range(value: object) -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        coerce_date_range(value)
+    assert ACCEPTED_FORMS in str(caught.value)
+
+
+def test_constructor_rejects_strings_and_bad_relative_days() -> None:
+    with pytest.raises(InvalidArgumentError):
+        DateRange("2007-08-05")  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError):
+        RelativeDay(-1)
+    with pytest.raises(InvalidArgumentError):
+        RelativeDay(True)
+    with pytest.raises(InvalidArgumentError):
+        DateRange.last_days(0)
+
+
+def test_resolve_needs_an_aware_now_and_a_reachable_day() -> None:
+    with pytest.raises(InvalidArgumentError, match="aware"):
+        DateRange.today().resolve(datetime(2024, 1, 1), NEW_YORK)
+    with pytest.raises(InvalidArgumentError, match="year 1"):
+        DateRange.today(10**7).resolve(NOW, NEW_YORK)
+
+
+@pytest.mark.parametrize("name", ["America/New_York", "America/Denver", "UTC", "Europe/London"])
+def test_known_time_zones_are_accepted(name: str) -> None:
+    assert validate_timezone(name) == name
+
+
+def test_time_zone_names_are_trimmed() -> None:
+    assert validate_timezone(" Asia/Tokyo ") == "Asia/Tokyo"
+
+
+@pytest.mark.parametrize(
+    "name", ["", "  ", "Mars/Olympus_Mons", "/etc/passwd", "../../etc/passwd", "EST5EDT,M3"]
+)
+def test_unknown_time_zones_are_rejected(name: str) -> None:
+    with pytest.raises(InvalidArgumentError, match="IANA"):
+        validate_timezone(name)
+
+
+_minutes = st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2199, 12, 30)).map(
+    lambda moment: moment.replace(second=0, microsecond=0, tzinfo=UTC)
+)
+_aware = st.tuples(_minutes, st.timezones()).map(lambda pair: pair[0].astimezone(pair[1]))
+
+
+@given(first=_aware, second=_aware, tz=st.timezones())
+def test_aware_minute_ranges_round_trip_through_query_and_resolve(
+    first: datetime, second: datetime, tz: ZoneInfo
+) -> None:
+    start, end = sorted((first, second))
+    original = DateRange(start, end)
+    parsed = DateRange.parse(original.to_query())
+    assert parsed == original
+    assert parsed.resolve(NOW, tz) == (start, end)
