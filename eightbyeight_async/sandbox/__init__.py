@@ -1,0 +1,23 @@
+"""A local 8x8 Contact Center: a real HTTP server on 127.0.0.1 that speaks the documented APIs.
+
+Needs the `sandbox` extra (`pip install 'eightbyeight-async[sandbox]'`).
+
+    async with Sandbox(seed=1, days=30) as sb:
+        async with sb.client() as cc:
+            ...
+"""
+
+from ._faults import FaultPlan, FaultRule
+from ._server import Sandbox, SandboxError
+from ._tenant import Credentials, Tenant, TenantSpec, generate_tenant
+
+__all__ = [
+    "Credentials",
+    "FaultPlan",
+    "FaultRule",
+    "Sandbox",
+    "SandboxError",
+    "Tenant",
+    "TenantSpec",
+    "generate_tenant",
+]

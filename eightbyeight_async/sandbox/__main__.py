@@ -1,0 +1,35 @@
+"""`python -m eightbyeight_async.sandbox [--port N] [--seed S] [--days D]`: serve until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import threading
+
+from ._server import Sandbox
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve a sandbox and print where it is and how to authenticate against it."""
+    parser = argparse.ArgumentParser(prog="python -m eightbyeight_async.sandbox")
+    parser.add_argument("--port", type=int, default=0, help="TCP port (default: a free one)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the generated tenant")
+    parser.add_argument("--days", type=int, default=3, help="days of interactions to generate")
+    args = parser.parse_args(argv)
+    with Sandbox(seed=args.seed, days=args.days, port=args.port) as sb:
+        credentials = sb.credentials
+        print(f"8x8 sandbox serving {sb.base_url}  (Ctrl-C to stop)")
+        print(f"EIGHTBYEIGHT_BASE_URL={sb.base_url}")
+        print(f"EIGHTBYEIGHT_API_BASE_URL={sb.api_base_url}")
+        print(f"EIGHTBYEIGHT_TENANT={credentials.tenant_name}")
+        print(f"EIGHTBYEIGHT_DATA_TOKEN={credentials.data_token}")
+        print(f"EIGHTBYEIGHT_ACTION_TOKEN={credentials.action_token}")
+        print(f"EIGHTBYEIGHT_ANALYTICS_CLIENT_ID={credentials.analytics_client_id}")
+        print(f"EIGHTBYEIGHT_ANALYTICS_SECRET={credentials.analytics_secret}", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("stopped")
+
+
+if __name__ == "__main__":
+    main()

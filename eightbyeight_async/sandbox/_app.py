@@ -1,0 +1,22 @@
+"""The sandbox's ASGI application: every simulated API behind one fault-injecting middleware."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+from starlette.types import ASGIApp
+
+from ._auth import TokenIssuer
+from ._faults import FaultMiddleware, FaultPlan
+from ._stats import StatsApi
+from ._tenant import Tenant
+
+
+def build_app(tenant: Tenant, faults: FaultPlan, tokens: TokenIssuer) -> ASGIApp:
+    """The application serving `tenant`: contact-center paths and the api.8x8.com paths."""
+    stats = StatsApi(tenant)
+    routes = [
+        Route("/api/stats/{path:path}", stats.endpoint, methods=["GET"]),
+        Route("/oauth/v2/token", tokens.token_endpoint, methods=["POST"]),
+    ]
+    return FaultMiddleware(Starlette(routes=routes), faults)

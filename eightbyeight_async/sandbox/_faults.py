@@ -1,0 +1,234 @@
+"""Fault injection for the sandbox: an ASGI middleware driven by a thread-safe plan.
+
+A test (in its own thread and event loop) adds rules to a `FaultPlan`; the server thread asks
+the plan, per request, which fault to apply. Each rule matches a path glob (and optionally a
+method) and fires either for "the next N matching requests" or at a rate drawn from a seeded
+random generator, so a run is reproducible.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import fnmatch
+import logging
+import random
+import threading
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import attrs
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+FaultKind = Literal["latency", "status", "reset", "truncate", "malformed"]
+
+MALFORMED_BODY = b"<html><body>502 Proxy Error</body>"
+"""What a malformed response carries: an unclosed HTML page, as a misbehaving proxy sends."""
+
+
+@attrs.define
+class FaultRule:
+    """One rule: which requests it matches, what it does, and how often."""
+
+    kind: FaultKind
+    pattern: str
+    method: str | None = None
+    remaining: int | None = None
+    rate: float | None = None
+    status: int = 503
+    retry_after: str | None = None
+    seconds: float = 0.0
+
+    def matches(self, method: str, path: str) -> bool:
+        """Whether this rule applies to a request (before its count or rate is consulted)."""
+        if self.method is not None and self.method != method:
+            return False
+        return fnmatch.fnmatchcase(path, self.pattern)
+
+
+class _InjectedReset(Exception):
+    """Raised inside the server to drop a connection mid-body; its log record is suppressed."""
+
+
+class _SuppressInjectedResets(logging.Filter):
+    """Keep uvicorn's error log for real faults only, not the resets we cause on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], _InjectedReset))
+
+
+class FaultPlan:
+    """Fault rules and the counters of what the server did, shared across threads."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self._lock = threading.Lock()
+        self._rng = random.Random(f"{seed}:faults")
+        self._rules: list[FaultRule] = []
+        self._requests: collections.Counter[str] = collections.Counter()
+        self._injected: collections.Counter[str] = collections.Counter()
+
+    def add(
+        self,
+        kind: FaultKind,
+        pattern: str,
+        *,
+        count: int | None = None,
+        rate: float | None = None,
+        method: str | None = None,
+        status: int = 503,
+        retry_after: float | str | None = None,
+        seconds: float = 0.0,
+    ) -> FaultRule:
+        """Inject `kind` on requests whose path matches the glob `pattern`.
+
+        Give `count` (the next N matching requests) or `rate` (probability 0..1 per request,
+        seeded); with neither, every matching request is affected until `clear()`.
+        """
+        if count is not None and rate is not None:
+            raise ValueError("give count or rate, not both")
+        if count is not None and count < 1:
+            raise ValueError(f"count must be at least 1, got {count}")
+        if rate is not None and not 0.0 <= rate <= 1.0:
+            raise ValueError(f"rate must be between 0 and 1, got {rate}")
+        rule = FaultRule(
+            kind=kind,
+            pattern=pattern,
+            method=method.upper() if method else None,
+            remaining=count,
+            rate=rate,
+            status=status,
+            retry_after=None if retry_after is None else str(retry_after),
+            seconds=seconds,
+        )
+        with self._lock:
+            self._rules.append(rule)
+        return rule
+
+    def status(
+        self, pattern: str, status: int = 503, *, retry_after: float | str | None = None, **how: Any
+    ) -> FaultRule:
+        """Answer matching requests with `status` (and a `Retry-After` header if given)."""
+        return self.add("status", pattern, status=status, retry_after=retry_after, **how)
+
+    def latency(self, pattern: str, seconds: float, **how: Any) -> FaultRule:
+        """Delay matching requests by `seconds` before serving them normally."""
+        return self.add("latency", pattern, seconds=seconds, **how)
+
+    def reset(self, pattern: str, **how: Any) -> FaultRule:
+        """Send the headers and half the body, then drop the connection."""
+        return self.add("reset", pattern, **how)
+
+    def truncate(self, pattern: str, **how: Any) -> FaultRule:
+        """Send only the first half of the body, as a complete (short) response."""
+        return self.add("truncate", pattern, **how)
+
+    def malformed(self, pattern: str, **how: Any) -> FaultRule:
+        """Replace the body with an unclosed HTML error page, status unchanged."""
+        return self.add("malformed", pattern, **how)
+
+    def clear(self) -> None:
+        """Remove every rule (the counters are kept)."""
+        with self._lock:
+            self._rules.clear()
+
+    def take(self, method: str, path: str) -> FaultRule | None:
+        """Count a request and pick the first rule that fires for it, consuming one count."""
+        with self._lock:
+            self._requests[path] += 1
+            for rule in self._rules:
+                if not rule.matches(method, path) or not self._fires(rule):
+                    continue
+                if rule.remaining is not None:
+                    rule.remaining -= 1
+                    if rule.remaining == 0:
+                        self._rules.remove(rule)
+                self._injected[rule.kind] += 1
+                return rule
+        return None
+
+    def _fires(self, rule: FaultRule) -> bool:
+        return rule.rate is None or self._rng.random() < rule.rate
+
+    @property
+    def requests(self) -> Mapping[str, int]:
+        """Requests received per path (faulted ones included)."""
+        with self._lock:
+            return dict(self._requests)
+
+    @property
+    def injected(self) -> Mapping[str, int]:
+        """Faults injected per kind."""
+        with self._lock:
+            return dict(self._injected)
+
+    @property
+    def total_requests(self) -> int:
+        """Every request received."""
+        with self._lock:
+            return sum(self._requests.values())
+
+
+class FaultMiddleware:
+    """Apply the plan's fault, if any, to each HTTP request before or after the app runs."""
+
+    def __init__(self, app: ASGIApp, plan: FaultPlan) -> None:
+        self.app = app
+        self.plan = plan
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rule = self.plan.take(scope["method"], scope["path"])
+        if rule is None:
+            await self.app(scope, receive, send)
+        elif rule.kind == "latency":
+            await asyncio.sleep(rule.seconds)
+            await self.app(scope, receive, send)
+        elif rule.kind == "status":
+            await _send_status(send, rule)
+        else:
+            await self._mangle(rule, scope, receive, send)
+
+    async def _mangle(self, rule: FaultRule, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the app, buffer its response, and send a damaged version of it."""
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, capture)
+        body = b"".join(chunks)
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        if rule.kind == "reset":
+            declared = len(body)
+            body = body[: len(body) // 2]
+        else:
+            body = body[: len(body) // 2] if rule.kind == "truncate" else MALFORMED_BODY
+            declared = len(body)
+        headers.append((b"content-length", str(declared).encode()))
+        await send({"type": "http.response.start", "status": start["status"], "headers": headers})
+        await send({"type": "http.response.body", "body": body, "more_body": rule.kind == "reset"})
+        if rule.kind == "reset":
+            raise _InjectedReset("connection dropped mid-body by a sandbox fault rule")
+
+
+async def _send_status(send: Send, rule: FaultRule) -> None:
+    body = f"sandbox fault: status {rule.status}".encode()
+    headers = [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]
+    if rule.retry_after is not None:
+        headers.append((b"retry-after", rule.retry_after.encode()))
+    await send({"type": "http.response.start", "status": rule.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def suppress_injected_reset_logs() -> None:
+    """Install (once) the filter that hides deliberate resets from uvicorn's error log."""
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _SuppressInjectedResets) for f in logger.filters):
+        logger.addFilter(_SuppressInjectedResets())

@@ -1,0 +1,203 @@
+"""`Sandbox`: the simulator served by uvicorn on 127.0.0.1 from a background thread.
+
+The server runs in its own thread and event loop, so one sandbox serves asyncio and trio
+clients alike, and a client's CPU load does not slow the server's loop (or the reverse).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import socket
+import threading
+import time
+from types import TracebackType
+from typing import Any
+
+import anyio.to_thread
+import uvicorn
+
+from .._client import ContactCenter
+from ._app import build_app
+from ._auth import TokenIssuer
+from ._faults import FaultPlan, suppress_injected_reset_logs
+from ._tenant import DEFAULT_NOW, Credentials, Tenant, TenantSpec, generate_tenant
+
+LOOPBACK = "127.0.0.1"
+STARTUP_TIMEOUT = 10.0
+SHUTDOWN_TIMEOUT = 10.0
+
+
+class SandboxError(RuntimeError):
+    """The sandbox server could not start or stop."""
+
+
+class Sandbox:
+    """A local 8x8 Contact Center for tests, demos and development.
+
+    `async with Sandbox(seed=1) as sb:` (or plain `with`) serves a seeded tenant at
+    `sb.base_url`; `sb.client()` is a `ContactCenter` configured for it; `sb.tenant` holds
+    the ground truth; `sb.faults` injects faults; `sb.open_connections` counts live sockets.
+    """
+
+    def __init__(
+        self,
+        seed: int = 0,
+        *,
+        tenant_name: str | None = None,
+        groups: int = 4,
+        agents: int = 12,
+        queues: int = 4,
+        campaigns: int = 2,
+        days: int = 3,
+        interactions_per_day: int = 40,
+        now: dt.datetime = DEFAULT_NOW,
+        timezone: str = "America/Los_Angeles",
+        token_ttl: float = 1800.0,
+        port: int = 0,
+    ) -> None:
+        spec = TenantSpec(
+            seed=seed,
+            name=tenant_name,
+            groups=groups,
+            agents=agents,
+            queues=queues,
+            campaigns=campaigns,
+            days=days,
+            interactions_per_day=interactions_per_day,
+            now=now,
+            timezone=timezone,
+        )
+        self.tenant: Tenant = generate_tenant(spec)
+        self.faults = FaultPlan(seed)
+        self.tokens = TokenIssuer(self.tenant.credentials, ttl=token_ttl)
+        self._port = port
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+
+    def __repr__(self) -> str:
+        state = f"serving {self.base_url}" if self.running else "stopped"
+        return f"Sandbox(tenant={self.tenant_name!r}, {state})"
+
+    @property
+    def credentials(self) -> Credentials:
+        """The tenant's tokens and OAuth client (repr hides them)."""
+        return self.tenant.credentials
+
+    @property
+    def tenant_name(self) -> str:
+        """The tenant name, the user name of Basic auth."""
+        return self.tenant.name
+
+    @property
+    def running(self) -> bool:
+        """Whether the server is accepting connections."""
+        return self._server is not None and self._server.started
+
+    @property
+    def port(self) -> int:
+        """The TCP port the server listens on (known once started)."""
+        if self._socket is None:
+            raise SandboxError("the sandbox is not running; use `async with Sandbox() as sb:`")
+        port: int = self._socket.getsockname()[1]
+        return port
+
+    @property
+    def base_url(self) -> str:
+        """The contact-center host (`https://vcc-na4.8x8.com` in production)."""
+        return f"http://{LOOPBACK}:{self.port}"
+
+    @property
+    def api_base_url(self) -> str:
+        """The api.8x8.com host (OAuth, analytics, Recent Calls); the same server here."""
+        return self.base_url
+
+    @property
+    def open_connections(self) -> int:
+        """Client connections the server holds open right now (idle keep-alives included)."""
+        return 0 if self._server is None else len(self._server.server_state.connections)
+
+    def client(self, **overrides: Any) -> ContactCenter:
+        """A `ContactCenter` with every credential of this tenant; keyword overrides win."""
+        credentials = self.credentials
+        settings: dict[str, Any] = {
+            "tenant": credentials.tenant_name,
+            "base_url": self.base_url,
+            "api_base_url": self.api_base_url,
+            "data_token": credentials.data_token,
+            "action_token": credentials.action_token,
+            "analytics_client_id": credentials.analytics_client_id,
+            "analytics_secret": credentials.analytics_secret,
+            "recent_calls_api_key": credentials.recent_calls_api_key,
+            "recent_calls_token": credentials.recent_calls_token,
+        }
+        return ContactCenter(**{**settings, **overrides})
+
+    def start(self) -> None:
+        """Bind the port and serve from a background thread; returns once accepting."""
+        if self._thread is not None:
+            raise SandboxError("the sandbox is already running")
+        suppress_injected_reset_logs()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((LOOPBACK, self._port))
+        config = uvicorn.Config(
+            build_app(self.tenant, self.faults, self.tokens),
+            lifespan="off",
+            access_log=False,
+            log_level="warning",
+            timeout_graceful_shutdown=1,
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(
+            target=lambda: asyncio.run(server.serve(sockets=[sock])),
+            name=f"eightbyeight-sandbox-{sock.getsockname()[1]}",
+            daemon=True,
+        )
+        self._server, self._thread, self._socket = server, thread, sock
+        thread.start()
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise SandboxError("the sandbox server did not start (see the uvicorn log)")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        """Stop serving, close the port and wait for the thread to end."""
+        server, thread, sock = self._server, self._thread, self._socket
+        self._server = self._thread = None
+        if server is not None:
+            server.should_exit = True
+        if thread is not None:
+            thread.join(SHUTDOWN_TIMEOUT)
+        if sock is not None:
+            sock.close()
+        self._socket = None
+        if thread is not None and thread.is_alive():
+            raise SandboxError(f"the sandbox server did not stop within {SHUTDOWN_TIMEOUT}s")
+
+    def __enter__(self) -> Sandbox:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> Sandbox:
+        await anyio.to_thread.run_sync(self.start)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await anyio.to_thread.run_sync(self.stop)
