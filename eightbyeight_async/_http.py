@@ -111,6 +111,8 @@ class HttpPipeline:
     ):
         self._client = client
         self._base_urls = dict(base_urls)
+        # Joined as text: httpx parses the final URL once; URL.copy_with costs ~0.2 ms a call.
+        self._base_url_text = {host: str(url).rstrip("/") for host, url in base_urls.items()}
         self._credentials = credentials
         self.retry = retry
         self._timeout = timeout
@@ -256,16 +258,14 @@ class HttpPipeline:
         )
         return request, bearer
 
-    def _url(self, family: ApiFamily, path: str) -> httpx.URL:
-        base = self._base_urls.get(family.host)
+    def _url(self, family: ApiFamily, path: str) -> str:
+        base = self._base_url_text.get(family.host)
         if base is None:
             raise ConfigurationError(
                 f"the {family.key} API needs the tenant's Contact Center host: pass "
                 "platform='na4' (or your platform) or base_url= to ContactCenter"
             )
-        if not path.startswith("/"):
-            path = "/" + path
-        return base.copy_with(raw_path=(base.path.rstrip("/") + path).encode("ascii"))
+        return base + path if path.startswith("/") else f"{base}/{path}"
 
     async def _send_following_redirects(self, request: httpx.Request) -> httpx.Response:
         """Send; follow up to MAX_REDIRECTS redirects, never carrying credentials off-origin."""
