@@ -143,9 +143,13 @@ async def test_cancelling_the_consumer_cancels_its_requests() -> None:
 async def test_an_error_comes_after_the_pages_before_it() -> None:
     listing = FakeListing(1000, delay=0.002, fail_at=151)
     seen: list[int] = []
-    with pytest.raises(NotFoundError):
+
+    async def collect() -> None:
         async for record in listing.paginator(prefetch=8):
             seen.append(record)
+
+    with pytest.raises(NotFoundError):
+        await collect()
     assert seen == list(range(1, 151))
     assert listing.in_flight == 0
 
