@@ -25,7 +25,9 @@ from ._errors import (
     StreamError,
     WebCallbackError,
 )
+from ._pagination import OffsetPaginator
 from ._retry import RetryPolicy
+from .resources.stats import Stats
 
 __version__ = "0.1.0"
 
@@ -48,11 +50,13 @@ __all__ = [
     "InvalidArgumentError",
     "Limits",
     "NotFoundError",
+    "OffsetPaginator",
     "PermissionDeniedError",
     "RateLimitError",
     "ReportFailedError",
     "RetryPolicy",
     "ServerBusyError",
+    "Stats",
     "StreamError",
     "WebCallbackError",
     "__version__",

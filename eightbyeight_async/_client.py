@@ -25,6 +25,7 @@ from ._errors import ConfigurationError
 from ._http import HttpPipeline, RequestOptions
 from ._redact import Secret, install_log_redaction
 from ._retry import RetryPolicy
+from .resources.stats import Stats
 
 AnalyticsRegion = Literal["us", "eu", "au", "ca"]
 RecentCallsRegion = Literal["us", "uk"]
@@ -119,6 +120,8 @@ class ContactCenter:
             limits=self.limits,
             timeout=_request_timeout(timeout, owns_client=self._owns_client),
         )
+        self.stats = Stats(self._pipeline)
+        """The Historical Statistics API (`/api/stats/...`)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> ContactCenter:

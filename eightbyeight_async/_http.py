@@ -120,6 +120,10 @@ class HttpPipeline:
         self._limiters = {f: anyio.CapacityLimiter(limits.for_family(f)) for f in ApiFamily}
         self._oauth = OAuthTokenCache(self._fetch_oauth_token)
 
+    def limit_of(self, family: ApiFamily) -> int:
+        """The concurrency limit of one API family, shared client-wide."""
+        return int(self._limiters[family].total_tokens)
+
     def __repr__(self) -> str:
         hosts = {host.value: str(url) for host, url in self._base_urls.items()}
         return f"HttpPipeline(hosts={hosts}, retry={self.retry!r})"

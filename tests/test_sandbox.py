@@ -150,6 +150,13 @@ def test_rate_faults_are_deterministic_under_the_seed() -> None:
     assert 30 < sum(first) < 90
 
 
+def test_every_nth_fault_fires_on_each_nth_match() -> None:
+    plan = FaultPlan()
+    plan.status("/x", 503, every=5)
+    fired = [plan.take("GET", "/x") is not None for _ in range(15)]
+    assert [n + 1 for n, hit in enumerate(fired) if hit] == [5, 10, 15]
+
+
 def test_truncated_body_is_short_and_fails_to_decode(http: httpx.Client, sb: Sandbox) -> None:
     whole = http.get("/api/stats/agents.json").content
     sb.faults.truncate("/api/stats/agents*", count=1)
@@ -183,7 +190,8 @@ def test_latency_fault_still_serves_the_data(http: httpx.Client, sb: Sandbox) ->
 @pytest.mark.parametrize(
     ("how", "message"),
     [
-        ({"count": 1, "rate": 0.5}, "not both"),
+        ({"count": 1, "rate": 0.5}, "not several"),
+        ({"every": 0}, "at least 1"),
         ({"count": 0}, "at least 1"),
         ({"rate": 2}, "0 and 1"),
     ],

@@ -9,6 +9,7 @@ Needs the `sandbox` extra (`pip install 'eightbyeight-async[sandbox]'`).
 
 from ._faults import FaultPlan, FaultRule
 from ._server import Sandbox, SandboxError
+from ._stats import StatsQueryError
 from ._tenant import Credentials, Tenant, TenantSpec, generate_tenant
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "FaultRule",
     "Sandbox",
     "SandboxError",
+    "StatsQueryError",
     "Tenant",
     "TenantSpec",
     "generate_tenant",

@@ -8,13 +8,12 @@ from starlette.types import ASGIApp
 
 from ._auth import TokenIssuer
 from ._faults import FaultMiddleware, FaultPlan
-from ._stats import StatsApi
-from ._tenant import Tenant
+from ._stats import StatsApi, StatsService
 
 
-def build_app(tenant: Tenant, faults: FaultPlan, tokens: TokenIssuer) -> ASGIApp:
-    """The application serving `tenant`: contact-center paths and the api.8x8.com paths."""
-    stats = StatsApi(tenant)
+def build_app(stats_service: StatsService, faults: FaultPlan, tokens: TokenIssuer) -> ASGIApp:
+    """The application serving one tenant: contact-center paths and the api.8x8.com paths."""
+    stats = StatsApi(stats_service)
     routes = [
         Route("/api/stats/{path:path}", stats.endpoint, methods=["GET"]),
         Route("/oauth/v2/token", tokens.token_endpoint, methods=["POST"]),

@@ -35,6 +35,8 @@ class FaultRule:
     method: str | None = None
     remaining: int | None = None
     rate: float | None = None
+    every: int | None = None
+    seen: int = 0
     status: int = 503
     retry_after: str | None = None
     seconds: float = 0.0
@@ -74,6 +76,7 @@ class FaultPlan:
         *,
         count: int | None = None,
         rate: float | None = None,
+        every: int | None = None,
         method: str | None = None,
         status: int = 503,
         retry_after: float | str | None = None,
@@ -81,11 +84,14 @@ class FaultPlan:
     ) -> FaultRule:
         """Inject `kind` on requests whose path matches the glob `pattern`.
 
-        Give `count` (the next N matching requests) or `rate` (probability 0..1 per request,
-        seeded); with neither, every matching request is affected until `clear()`.
+        Give `count` (the next N matching requests), `rate` (probability 0..1 per request,
+        seeded) or `every` (each Nth matching request); with none of them, every matching
+        request is affected until `clear()`.
         """
-        if count is not None and rate is not None:
-            raise ValueError("give count or rate, not both")
+        if sum(option is not None for option in (count, rate, every)) > 1:
+            raise ValueError("give one of count, rate or every, not several")
+        if every is not None and every < 1:
+            raise ValueError(f"every must be at least 1, got {every}")
         if count is not None and count < 1:
             raise ValueError(f"count must be at least 1, got {count}")
         if rate is not None and not 0.0 <= rate <= 1.0:
@@ -96,6 +102,7 @@ class FaultPlan:
             method=method.upper() if method else None,
             remaining=count,
             rate=rate,
+            every=every,
             status=status,
             retry_after=None if retry_after is None else str(retry_after),
             seconds=seconds,
@@ -147,6 +154,9 @@ class FaultPlan:
         return None
 
     def _fires(self, rule: FaultRule) -> bool:
+        rule.seen += 1
+        if rule.every is not None:
+            return rule.seen % rule.every == 0
         return rule.rate is None or self._rng.random() < rule.rate
 
     @property

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Literal, TypeAlias, get_args
 
-from ._tenant import Entity
+from ._entities import Entity
 
 Format = Literal["xml", "json", "csv"]
 FORMATS: tuple[Format, ...] = get_args(Format)
@@ -79,7 +79,7 @@ def render_json(entity: Entity, records: Sequence[Mapping[str, RecordValue]]) ->
 def render_csv(entity: Entity, records: Sequence[Mapping[str, RecordValue]]) -> bytes:
     """A header row of wire names (nested elements joined with "-"), then one row per record."""
     rows = [dict(_flatten(record)) for record in records]
-    header = list(rows[0]) if rows else list(entity.fields)
+    header = entity.columns
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)

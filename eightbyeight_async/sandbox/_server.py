@@ -21,6 +21,7 @@ from .._client import ContactCenter
 from ._app import build_app
 from ._auth import TokenIssuer
 from ._faults import FaultPlan, suppress_injected_reset_logs
+from ._stats import StatsService
 from ._tenant import DEFAULT_NOW, Credentials, Tenant, TenantSpec, generate_tenant
 
 LOOPBACK = "127.0.0.1"
@@ -37,7 +38,8 @@ class Sandbox:
 
     `async with Sandbox(seed=1) as sb:` (or plain `with`) serves a seeded tenant at
     `sb.base_url`; `sb.client()` is a `ContactCenter` configured for it; `sb.tenant` holds
-    the ground truth; `sb.faults` injects faults; `sb.open_connections` counts live sockets.
+    the raw ground truth; `sb.expected(path, **query)` is what a statistics listing selects;
+    `sb.faults` injects faults; `sb.open_connections` counts live sockets.
     """
 
     def __init__(
@@ -69,6 +71,7 @@ class Sandbox:
             timezone=timezone,
         )
         self.tenant: Tenant = generate_tenant(spec)
+        self.stats = StatsService(self.tenant)
         self.faults = FaultPlan(seed)
         self.tokens = TokenIssuer(self.tenant.credentials, ttl=token_ttl)
         self._port = port
@@ -134,6 +137,24 @@ class Sandbox:
         }
         return ContactCenter(**{**settings, **overrides})
 
+    def expected(self, path: str, **query: object) -> list[dict[str, Any]]:
+        """Every record `GET /api/stats/{path}` with `query` selects, unpaged, as served.
+
+        The same selection the server makes (and the same code), so a test can check an
+        export against it: `path` is relative to `/api/stats/` (a leading `/api/stats/`, a
+        format suffix and an inline `?query` are accepted too), e.g.
+        `sb.expected("agents/fred/interactions", d="today-7d,today", media_type="T")`.
+        Query names are wire names; `_` stands for `-` unless the field itself has an
+        underscore (`transaction_id`). Values are strings or anything `str()` renders; a list
+        means any of its values; `d` may also be a `DateRange`, a date, a datetime or a
+        (start, end) pair, as the client accepts. `n` is refused (this is unpaged).
+
+        Records are copies: wire names to wire strings, SLA buckets as nested dicts. An
+        unknown path or id raises StatsQueryError with `status` 404; a bad `d`, `tz` or
+        query variable, one with `status` 400.
+        """
+        return self.stats.expected(path, query)
+
     def start(self) -> None:
         """Bind the port and serve from a background thread; returns once accepting."""
         if self._thread is not None:
@@ -145,7 +166,7 @@ class Sandbox:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((LOOPBACK, self._port))
         config = uvicorn.Config(
-            build_app(self.tenant, self.faults, self.tokens),
+            build_app(self.stats, self.faults, self.tokens),
             lifespan="off",
             access_log=False,
             log_level="warning",

@@ -3,96 +3,58 @@
 Every record is a plain dict keyed by the documented hyphenated wire names, with the string
 values the wire carries (ISO-8601 timestamps with an offset, "" for an empty element), so a
 test can compare what a client decoded against exactly what the server holds.
+
+This module builds the tenant's directory (groups, agents, queues, channels, campaigns and
+their records, skills, code lists); `_tenant_events` simulates what happened over the days
+(agent shifts and status changes, interactions, activities, outbound calls). The aggregated
+views (30-minute statistics, SLAs, status statistics) are derived by the server from these.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import string
 from collections.abc import Mapping, Sequence
-from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import attrs
 
-Record = dict[str, str]
-"""One record: documented wire name → wire string."""
+from ._entities import (
+    ACTIVITIES,
+    AGENT_SKILLS,
+    AGENTS,
+    CAMPAIGN_RECORDS,
+    CAMPAIGNS,
+    CHANNELS,
+    GROUPS,
+    INTERACTIONS,
+    MEDIA_NAMES,
+    OUTBOUND_CALLS,
+    QUEUES,
+    STATUS_CODES,
+    STATUSES,
+    TRANSACTION_CODES,
+    Entity,
+    Record,
+    iso,
+    make_record,
+)
+from ._tenant_codes import status_codes, transaction_codes
+from ._tenant_events import generate_events
+from ._tenant_world import Directory
+
+__all__ = ["DEFAULT_NOW", "Credentials", "Entity", "Record", "Tenant", "TenantSpec"]
 
 DEFAULT_NOW = dt.datetime(2024, 6, 3, 17, 0, 0, tzinfo=dt.timezone.utc)
 """The fixed "now" of a tenant unless one is given, so the same seed gives the same data."""
-
-
-@attrs.frozen
-class Entity:
-    """A documented record type: its XML element names, its fields in order, its id field."""
-
-    plural: str
-    singular: str
-    fields: tuple[str, ...]
-    key: str
-
-
-GROUPS = Entity("groups", "group", ("group-id", "group-name", "deleted"), "group-id")
-AGENTS = Entity(
-    "agents",
-    "agent",
-    (
-        "agent-id", "group-id", "date-hired-date", "direct-agent-access", "email-address",
-        "enabled", "first-name", "full-name", "last-name", "phone-used", "phone-extension",
-        "user-rights", "voice-mail-activated",
-    ),
-    "agent-id",
-)  # fmt: skip
-QUEUES = Entity(
-    "queues",
-    "queue",
-    ("queue-id", "queue-name", "queue-desc", "media-type", "enabled", "sla-enabled", "sla-time"),
-    "queue-id",
-)
-CHANNELS = Entity(
-    "channels", "channel", ("channel-id", "channel-name", "channel-desc"), "channel-id"
-)
-CAMPAIGNS = Entity(
-    "campaigns",
-    "campaign",
-    (
-        "campaign-name", "campaign-id", "enabled", "status", "no-of-records", "caller-id",
-        "start-time", "end-time", "actual-run-time", "actual-stop-time", "daily-start-time",
-        "daily-end-time", "retry-interval", "max-retry",
-    ),
-    "campaign-id",
-)  # fmt: skip
-INTERACTIONS = Entity(
-    "interactions",
-    "interaction",
-    (
-        # The fields of the documented /allinteractions sample, in its order ...
-        "media-type", "channel-obj-id", "queue-name", "interaction-id", "orig-interaction-id",
-        "origination", "destination-original", "destination-translated", "customer-name",
-        "case-id", "interaction-direction", "interaction-type", "dial-code", "dial-text",
-        "create-timestamp", "agent-name", "accept-timestamp", "process-time",
-        "post-process-time", "total-time", "abandon-timestamp", "voice-message-left",
-        "recording-filename", "ivr-treatment-time", "transfer-from", "conference-from",
-        "max-hold-time", "hold-count", "total-hold-time", "call-leg1-post-dial-delay",
-        "call-leg2-post-dial-delay", "call-leg1-answer-time", "call-leg2-answer-time",
-        "call-leg1-sip-id", "call-leg2-sip-id", "inbound-sip-id", "notes", "campaign-name",
-        "record-id", "record-status", "disposition-code", "ext-trans-data", "wrap-up-code",
-        "wrap-up-text",
-        # ... plus the ids the other interaction views are filtered by.
-        "queue-id", "channel-id", "agent-id",
-    ),
-    "interaction-id",
-)  # fmt: skip
-
-MEDIA_NAMES = MappingProxyType({"T": "Phone", "V": "Voice Mail", "C": "Chat", "Z": "Email"})
-"""Queue media-type code → the media-type word of the All Interactions view."""
 
 # Some values carry characters that must be escaped (&, <, ", a comma, non-ASCII).
 _FIRST = ("Fred", "Alice", "Bob", "Carla", "José", "Zoë", "Mei", "Omar", "Priya", "Sven")
 _LAST = ("Bloggs", "Smith", "Nguyen", "O'Brien", "García", "Müller", "Khan", "Rossi", "Kim")
 _GROUPS = ("Support", "East Coast Sales", "Sales & Retention", "Billing", "Escalations <VIP>")
-_WRAP_UPS = (("N/A", "N/A"), ("sale", "Sale made"), ("info", "Information given"))
 _COMPANIES = ("acme", "globex", "initech", "umbrella", "hooli", "vandelay")
+_SKILL_LEVELS = ("high", "medium", "low")
 
 
 @attrs.frozen
@@ -134,7 +96,13 @@ class Credentials:
 
 @attrs.frozen(repr=False)
 class Tenant:
-    """One simulated tenant: its credentials and every record, in the order the server lists."""
+    """One simulated tenant: its credentials and every raw record, in the order listed.
+
+    Event records are in time order: `interactions` by create-timestamp (their ids ascend
+    with it), `activities` by trans-accept-time, `statuses` by event-time, `outbound_calls`
+    by start-time. An interaction also holds the ids it belongs to (`queue-id`, `channel-id`,
+    `agent-id`, `campaign-id`, "" when none), which no documented view shows.
+    """
 
     name: str
     timezone: str
@@ -146,14 +114,21 @@ class Tenant:
     channels: tuple[Record, ...]
     campaigns: tuple[Record, ...]
     interactions: tuple[Record, ...]
+    activities: tuple[Record, ...] = ()
+    statuses: tuple[Record, ...] = ()
+    outbound_calls: tuple[Record, ...] = ()
+    skills: tuple[Record, ...] = ()
+    campaign_records: tuple[Record, ...] = ()
+    transaction_codes: tuple[Record, ...] = ()
+    status_codes: tuple[Record, ...] = ()
 
     def __repr__(self) -> str:
-        counts = ", ".join(f"{e.plural}={len(self.records(e))}" for e in _ENTITIES)
+        counts = ", ".join(f"{name}={len(getattr(self, name))}" for name in _ATTRIBUTES.values())
         return f"Tenant(name={self.name!r}, now={self.now.isoformat()!r}, {counts})"
 
     def records(self, entity: Entity) -> tuple[Record, ...]:
-        """All records of one documented type."""
-        return tuple(getattr(self, entity.plural))
+        """All raw records of one documented type."""
+        return tuple(getattr(self, _ATTRIBUTES[entity]))
 
     def find(self, entity: Entity, key: str) -> Record | None:
         """The record of `entity` whose id field equals `key`, or None."""
@@ -166,7 +141,21 @@ class Tenant:
         return tuple(a for a in self.agents if a["group-id"] == group_id)
 
 
-_ENTITIES = (GROUPS, AGENTS, QUEUES, CHANNELS, CAMPAIGNS, INTERACTIONS)
+_ATTRIBUTES: Mapping[Entity, str] = {
+    GROUPS: "groups",
+    AGENTS: "agents",
+    QUEUES: "queues",
+    CHANNELS: "channels",
+    CAMPAIGNS: "campaigns",
+    INTERACTIONS: "interactions",
+    ACTIVITIES: "activities",
+    STATUSES: "statuses",
+    OUTBOUND_CALLS: "outbound_calls",
+    AGENT_SKILLS: "skills",
+    CAMPAIGN_RECORDS: "campaign_records",
+    TRANSACTION_CODES: "transaction_codes",
+    STATUS_CODES: "status_codes",
+}
 
 
 def generate_tenant(spec: TenantSpec | None = None) -> Tenant:
@@ -180,9 +169,21 @@ def generate_tenant(spec: TenantSpec | None = None) -> Tenant:
     active = [g["group-id"] for g in groups if g["deleted"] == "No"]
     agents = _agents(rng, spec.agents, active, now)
     queues = _queues(rng, spec.queues)
-    channels = tuple(_channel(q) for q in queues)
-    campaigns = tuple(_campaign(rng, 301 + i, now) for i in range(spec.campaigns))
-    world = _World(queues=queues, channels=channels, agents=agents)
+    campaigns = tuple(_campaign(rng, 301 + i, now, spec.days) for i in range(spec.campaigns))
+    records = tuple(r for c in campaigns for r in _campaign_records(rng, c))
+    directory = Directory(
+        groups=groups,
+        agents=agents,
+        queues=queues,
+        channels=tuple(_channel(q) for q in queues),
+        campaigns=campaigns,
+        campaign_records=records,
+        skills=_skills(rng, agents, queues),
+        transaction_codes=transaction_codes(),
+        status_codes=status_codes(),
+        tenant_name=credentials.tenant_name,
+    )
+    events = generate_events(random.Random(f"{spec.seed}:events"), spec, now, directory)
     return Tenant(
         name=credentials.tenant_name,
         timezone=spec.timezone,
@@ -191,21 +192,17 @@ def generate_tenant(spec: TenantSpec | None = None) -> Tenant:
         groups=groups,
         agents=agents,
         queues=queues,
-        channels=channels,
+        channels=directory.channels,
         campaigns=campaigns,
-        interactions=_interactions(rng, spec, now, world),
+        interactions=events.interactions,
+        activities=events.activities,
+        statuses=events.statuses,
+        outbound_calls=events.outbound_calls,
+        skills=directory.skills,
+        campaign_records=records,
+        transaction_codes=directory.transaction_codes,
+        status_codes=directory.status_codes,
     )
-
-
-def _record(entity: Entity, values: Mapping[str, str]) -> Record:
-    """A record with exactly `entity`'s fields in documented order; absent values are ""."""
-    unknown = set(values) - set(entity.fields)
-    assert not unknown, f"not a documented {entity.singular} field: {unknown}"
-    return {name: values.get(name, "") for name in entity.fields}
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.isoformat(timespec="seconds")
 
 
 def _hex(rng: random.Random, bits: int = 128) -> str:
@@ -230,7 +227,8 @@ def _groups(rng: random.Random, count: int) -> tuple[Record, ...]:
             f" {i // len(_GROUPS) + 1}" if i >= len(_GROUPS) else ""
         )
         deleted = "Yes" if i > 0 and rng.random() < 0.15 else "No"  # the first stays active
-        return _record(GROUPS, {"group-id": str(122 + i), "group-name": name, "deleted": deleted})
+        values = {"group-id": str(122 + i), "group-name": name, "deleted": deleted}
+        return make_record(GROUPS, values)
 
     return tuple(group(i) for i in range(count))
 
@@ -252,7 +250,7 @@ def _agents(
             "date-hired-date": hired.isoformat(),
             "direct-agent-access": rng.choice(("no", "yes")),
             "email-address": f"{agent_id}@example.com",
-            "enabled": "Y" if rng.random() < 0.9 else "N",
+            "enabled": "Y" if i == 0 or rng.random() < 0.9 else "N",  # the first one works
             "first-name": first,
             "full-name": f"{first} {last}",
             "last-name": last,
@@ -261,7 +259,7 @@ def _agents(
             "user-rights": "supervisor" if rng.random() < 0.1 else "agent",
             "voice-mail-activated": rng.choice(("no", "yes")),
         }
-        agents.append(_record(AGENTS, values))
+        agents.append(make_record(AGENTS, values))
     return tuple(agents)
 
 
@@ -269,6 +267,8 @@ def _queues(rng: random.Random, count: int) -> tuple[Record, ...]:
     def queue(i: int) -> Record:
         media = "TCZV"[i % 4]
         sla = rng.random() < 0.5
+        # Seconds to accept: tens of seconds on line (phone, chat), hours off line.
+        sla_times = (20, 30, 60) if media in "TC" else (1800, 3600, 7200)
         values = {
             "queue-id": str(101 + i),
             "queue-name": f"{MEDIA_NAMES[media]} Queue {i + 1}",
@@ -276,9 +276,9 @@ def _queues(rng: random.Random, count: int) -> tuple[Record, ...]:
             "media-type": media,
             "enabled": "Y",
             "sla-enabled": "Y" if sla else "N",
-            "sla-time": str(rng.choice((20, 30, 60))) if sla else "0",
+            "sla-time": str(rng.choice(sla_times)) if sla else "0",
         }
-        return _record(QUEUES, values)
+        return make_record(QUEUES, values)
 
     return tuple(queue(i) for i in range(count))
 
@@ -297,131 +297,78 @@ def _channel(queue: Record) -> Record:
         "channel-name": name,
         "channel-desc": queue["queue-name"],
     }
-    return _record(CHANNELS, values)
+    return make_record(CHANNELS, values)
 
 
-def _campaign(rng: random.Random, campaign_id: int, now: dt.datetime) -> Record:
-    start = (now - dt.timedelta(days=rng.randrange(10, 60))).replace(minute=0, second=0)
-    end = start + dt.timedelta(days=rng.randrange(5, 30))
+def _campaign(rng: random.Random, campaign_id: int, now: dt.datetime, days: int) -> Record:
+    """A campaign that starts before the generated days and runs into them (maybe past now)."""
+    start = (now - dt.timedelta(days=days + rng.randrange(1, 6))).replace(minute=0, second=0)
+    end = start + dt.timedelta(days=rng.randrange(days // 2 + 3, days + 30))
     values = {
         "campaign-name": f'Spring "Promo" {campaign_id}'
         if campaign_id == 301
         else f"Renewals {campaign_id}",
         "campaign-id": str(campaign_id),
         "enabled": "Y",
-        "status": str(rng.choice((0, 3, 4, 6))),
+        "status": "6" if end < now else str(rng.choice((3, 4))),  # Completed, or Running
         "no-of-records": str(rng.randrange(10, 500)),
         "caller-id": f"1415555{rng.randrange(10000):04d}",
-        "start-time": _iso(start),
-        "end-time": _iso(end),
-        "actual-run-time": _iso(start + dt.timedelta(seconds=30)),
-        "actual-stop-time": _iso(end) if end < now else "",
+        "start-time": iso(start),
+        "end-time": iso(end),
+        "actual-run-time": iso(start + dt.timedelta(seconds=30)),
+        "actual-stop-time": iso(end) if end < now else "",
         "daily-start-time": "600",
         "daily-end-time": "1110",
         "retry-interval": "90",
         "max-retry": "3",
     }
-    return _record(CAMPAIGNS, values)
+    return make_record(CAMPAIGNS, values)
 
 
-@attrs.frozen
-class _World:
-    """What an interaction may refer to."""
-
-    queues: tuple[Record, ...]
-    channels: tuple[Record, ...]
-    agents: tuple[Record, ...]
-
-
-def _interactions(
-    rng: random.Random, spec: TenantSpec, now: dt.datetime, world: _World
-) -> tuple[Record, ...]:
-    """`interactions_per_day` per 24-hour slice, the last slice ending at `now`, by time."""
-    day = dt.timedelta(days=1)
-    moments = sorted(
-        now - day * slice_ - dt.timedelta(seconds=rng.randrange(1, 86400))
-        for slice_ in range(spec.days)
-        for _ in range(spec.interactions_per_day)
-    )
-    return tuple(
-        _interaction(rng, str(1000 + i), created, world) for i, created in enumerate(moments)
-    )
-
-
-def _interaction(
-    rng: random.Random, interaction_id: str, created: dt.datetime, world: _World
-) -> Record:
-    index = rng.randrange(len(world.queues))
-    queue, channel = world.queues[index], world.channels[index]
-    media = queue["media-type"]
-    first, last = rng.choice(_FIRST), rng.choice(_LAST)
-    values = {
-        "media-type": MEDIA_NAMES[media],
-        "channel-obj-id": f"{channel['channel-id']}0001",
-        "queue-name": queue["queue-name"],
-        "interaction-id": interaction_id,
-        "origination": f"+1650555{rng.randrange(10000):04d}"
-        if media in "TV"
-        else f"{first.lower()}@example.org",
-        "customer-name": f"{last}, {first}",
-        "interaction-direction": "inbound",
-        "create-timestamp": _iso(created),
-        "ivr-treatment-time": str(rng.randrange(30)) if media in "TV" else "0",
-        "voice-message-left": "Y" if media == "V" else "",
-        "wrap-up-code": "N/A",
-        "wrap-up-text": "N/A",
-        "queue-id": queue["queue-id"],
-        "channel-id": channel["channel-id"],
-        **_phone_details(rng, media),
-    }
-    if rng.random() < 0.15:
-        values["abandon-timestamp"] = _iso(created + dt.timedelta(seconds=rng.randrange(5, 300)))
-    else:
-        values.update(_handling(rng, created, rng.choice(world.agents), media))
-    return _record(INTERACTIONS, values)
-
-
-def _phone_details(rng: random.Random, media: str) -> dict[str, str]:
-    zero = dict.fromkeys(("max-hold-time", "hold-count", "total-hold-time"), "0")
-    if media != "T":
-        return zero | dict.fromkeys(("call-leg1-post-dial-delay", "call-leg2-post-dial-delay"), "0")
-    return zero | {
-        "call-leg1-post-dial-delay": str(rng.randrange(4)),
-        "call-leg2-post-dial-delay": str(rng.randrange(4)),
-        "call-leg1-answer-time": "0",
-        "call-leg2-answer-time": "0",
-        "inbound-sip-id": _hex(rng, 96),
-    }
-
-
-def _handling(
-    rng: random.Random, created: dt.datetime, agent: Record, media: str
-) -> dict[str, str]:
-    """The fields an interaction gains when an agent accepts and handles it."""
-    accepted = created + dt.timedelta(seconds=rng.randrange(2, 180))
-    process, post = rng.randrange(30, 900), rng.randrange(0, 120)
-    code, text = rng.choice(_WRAP_UPS)
-    values = {
-        "agent-name": agent["full-name"],
-        "agent-id": agent["agent-id"],
-        "accept-timestamp": _iso(accepted),
-        "process-time": str(process),
-        "post-process-time": str(post),
-        "total-time": str(process + post),
-        "wrap-up-code": code,
-        "wrap-up-text": text,
-    }
-    if media == "T":
-        holds = rng.randrange(3)
-        longest = rng.randrange(5, 60) if holds else 0
-        values |= {
-            "recording-filename": (
-                f"S{accepted:%Y%m%d}/R{accepted:%Y%m%d%H%M%S}{rng.randrange(1000):03d}.wav"
-            ),
-            "hold-count": str(holds),
-            "max-hold-time": str(longest),
-            "total-hold-time": str(longest * holds),
-            "call-leg1-sip-id": _hex(rng),
-            "call-leg2-sip-id": _hex(rng),
+def _campaign_records(rng: random.Random, campaign: Record) -> list[Record]:
+    """The campaign's `no-of-records` records, not yet called (status 0, New)."""
+    records = []
+    alphabet = string.ascii_letters + string.digits
+    for _ in range(int(campaign["no-of-records"])):
+        first, last = rng.choice(_FIRST), rng.choice(_LAST)
+        phones = f"Phone|(650)555-{rng.randrange(10000):04d}"
+        if rng.random() < 0.3:
+            phones += f",Mobile|(415)555-{rng.randrange(10000):04d}"
+        missing = rng.random() < 0.05  # status code 3: No Phone Number
+        values = {
+            "campaign-name": campaign["campaign-name"],
+            "campaign-id": campaign["campaign-id"],
+            "record-id": "0015000000" + "".join(rng.choices(alphabet, k=8)),
+            "phone-list": "" if missing else phones,
+            "status": "0",
+            "status-code": "3" if missing else "0",
+            "ext-trans-data": f"[AccountName|{last}, {first}]",
+            "disposition-code": "1000",
         }
-    return values
+        records.append(make_record(CAMPAIGN_RECORDS, values))
+    return records
+
+
+def _skills(
+    rng: random.Random, agents: Sequence[Record], queues: Sequence[Record]
+) -> tuple[Record, ...]:
+    """Each agent's queues, by agent then queue; every queue has an enabled working agent."""
+    chosen: dict[tuple[int, int], str] = {}
+    for a in range(len(agents)):
+        for q in range(len(queues)):
+            if rng.random() < 0.6:
+                chosen[a, q] = "Y" if rng.random() < 0.85 else "N"
+    working = [a for a, agent in enumerate(agents) if agent["enabled"] == "Y"]
+    for q in range(len(queues)):
+        if not any(chosen.get((a, q)) == "Y" for a in working):
+            chosen[working[q % len(working)], q] = "Y"
+    skills = []
+    for a, q in sorted(chosen):
+        values = {
+            "enabled": chosen[a, q],
+            "queue-id": queues[q]["queue-id"],
+            "agent-id": agents[a]["agent-id"],
+            "skill-level": rng.choice(_SKILL_LEVELS),
+        }
+        skills.append(make_record(AGENT_SKILLS, values))
+    return tuple(skills)

@@ -1,0 +1,208 @@
+"""Bulk export of statistics: the SDK's paginator against what a user would write with httpx.
+
+(a) With 50 ms added latency (sandbox fault), records/s of `cc.stats.all_interactions()` at
+    several windows vs a sequential raw httpx loop: the window's speed-up, and the default.
+(b) With no added latency, against a pre-rendered page server in another process: the SDK's
+    typed records/s vs raw httpx + json producing dicts, at the same concurrency.
+(c) Peak RSS of a process exporting 20,000 vs 200,000 records: memory must not grow with
+    the size of the export.
+
+    python -m benchmarks.stats_export
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import resource
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import anyio
+import httpx
+
+from eightbyeight_async import ContactCenter, OffsetPaginator
+from eightbyeight_async.sandbox import Sandbox
+
+from ._harness import print_table, write_results
+
+LATENCY = 0.05
+WINDOWS = (1, 2, 4, 8, 16)
+SERVER_RECORDS = 20_000
+MEMORY_SIZES = (20_000, 200_000)
+ROUNDS = 3
+PATH = "/api/stats/allinteractions.json"
+
+
+async def _timed(run: Callable[[], Awaitable[int]]) -> tuple[int, float]:
+    start = time.perf_counter()
+    count = await run()
+    return count, time.perf_counter() - start
+
+
+async def latency_speedup(results: dict[str, float]) -> None:
+    """(a) the window's effect when every page costs 50 ms."""
+    async with Sandbox(seed=1, days=30, interactions_per_day=100) as sb:
+        now = sb.tenant.now.date()
+        dates = (now - dt.timedelta(days=31), now + dt.timedelta(days=1))
+        sb.faults.latency("/api/stats/allinteractions*", LATENCY)
+        auth = (sb.tenant_name, sb.credentials.data_token)
+        params = {"d": f"{dates[0]:%Y-%m-%d},{dates[1]:%Y-%m-%d}"}
+        async with httpx.AsyncClient(base_url=sb.base_url, auth=auth) as raw:
+
+            async def sequential() -> int:
+                count, offset = 0, 1
+                while True:
+                    response = await raw.get(PATH, params={**params, "n": offset})
+                    page = response.json()["interactions"]["interaction"]
+                    page = page if isinstance(page, list) else [page]
+                    count += len(page)
+                    if len(page) < 50:
+                        return count
+                    offset += 50
+
+            total, base = await _timed(sequential)
+        results["a_raw_sequential_records_per_s"] = total / base
+        async with sb.client() as cc:
+            for window in WINDOWS:
+                paginator = cc.stats.all_interactions(dates=dates, prefetch=window)
+                count, took = await _timed(functools.partial(_count, paginator))
+                assert count == total, f"the SDK exported {count} records, raw httpx {total}"
+                results[f"a_sdk_prefetch{window}_records_per_s"] = count / took
+                results[f"a_speedup_prefetch{window}"] = base / took
+            _, took = await _timed(lambda: _count(cc.stats.all_interactions(dates=dates)))
+            results["a_speedup_default"] = base / took
+    results["a_records"] = total
+
+
+async def _count(paginator: OffsetPaginator[Any]) -> int:
+    count = 0
+    async for _ in paginator:
+        count += 1
+    return count
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class PageServer:
+    """The pre-rendered page server in a subprocess, for the duration of a `with` block."""
+
+    def __init__(self, records: int) -> None:
+        self.port = _free_port()
+        self.records = records
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> PageServer:
+        command = [sys.executable, "-m", "benchmarks._page_server", "--port", str(self.port)]
+        self._process = subprocess.Popen([*command, "--records", str(self.records)])  # noqa: S603
+        for _ in range(200):  # bounded: up to ~10 s to start
+            try:
+                httpx.get(f"{self.url}{PATH}?n=1", timeout=1)
+                return self
+            except httpx.TransportError:
+                time.sleep(0.05)
+        self._process.kill()
+        raise RuntimeError("the benchmark page server did not start")
+
+    def __exit__(self, *_: object) -> None:
+        self._process.terminate()
+        self._process.wait(timeout=10)
+
+
+def _client(url: str) -> ContactCenter:
+    return ContactCenter(tenant="bench", base_url=url, data_token="bench-token")
+
+
+async def typed_overhead(results: dict[str, float]) -> None:
+    """(b) typed records from the SDK vs plain dicts from httpx + json, same concurrency.
+
+    Runs alternate (raw, SDK, raw, SDK, ...) and the best of each counts, so a noisy
+    neighbour on a shared machine penalises neither side alone.
+    """
+    pages = SERVER_RECORDS // 50
+    with PageServer(SERVER_RECORDS) as server:
+        async with httpx.AsyncClient(base_url=server.url) as raw, _client(server.url) as cc:
+
+            async def raw_export() -> int:
+                records: list[dict[str, object]] = []
+
+                async def worker(first: int) -> None:
+                    for index in range(first, pages, 8):
+                        response = await raw.get(PATH, params={"n": 1 + index * 50})
+                        document = json.loads(response.content)
+                        records.extend(document["interactions"]["interaction"])
+
+                async with anyio.create_task_group() as tg:
+                    for first in range(8):
+                        tg.start_soon(worker, first)
+                return len(records)
+
+            raw_times, sdk_times = [], []
+            await raw_export()  # warm up connections on both sides
+            await _count(cc.stats.all_interactions(limit=500))
+            for _ in range(ROUNDS):
+                total, took = await _timed(raw_export)
+                raw_times.append(took)
+                count, took = await _timed(lambda: _count(cc.stats.all_interactions()))
+                sdk_times.append(took)
+                assert count == total == SERVER_RECORDS
+    results["b_raw_dict_records_per_s"] = SERVER_RECORDS / min(raw_times)
+    results["b_sdk_typed_records_per_s"] = SERVER_RECORDS / min(sdk_times)
+    results["b_sdk_over_raw"] = min(raw_times) / min(sdk_times)
+
+
+def _peak_rss_mb(records: int, url: str) -> float:
+    """Peak RSS of a fresh process that exports `records` records through the SDK."""
+    command = [sys.executable, "-m", "benchmarks.stats_export", "--export-and-report-rss", url]
+    done = subprocess.run(  # noqa: S603
+        [*command, str(records)], capture_output=True, text=True, check=True, timeout=600
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def memory_growth(results: dict[str, float]) -> None:
+    """(c) peak RSS for a small and a large export: the difference is what the size costs."""
+    peaks = []
+    for size in MEMORY_SIZES:
+        with PageServer(size) as server:
+            peaks.append(_peak_rss_mb(size, server.url))
+            results[f"c_peak_rss_mb_{size}"] = peaks[-1]
+    results["c_growth_mb"] = peaks[-1] - peaks[0]
+
+
+async def _export_and_report(url: str, records: int) -> None:
+    async with _client(url) as cc:
+        count = await _count(cc.stats.all_interactions())
+    if count != records:
+        raise SystemExit(f"exported {count} records, expected {records}")
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+async def main() -> dict[str, float]:
+    """Run (a), (b) and (c) and print one table."""
+    results: dict[str, float] = {}
+    await latency_speedup(results)
+    await typed_overhead(results)
+    memory_growth(results)
+    rows = [(name, f"{value:,.2f}") for name, value in results.items()]
+    print_table(f"statistics export (cpu count {os.cpu_count()})", rows)
+    print(f"  written to {write_results('stats_export', results)}")
+    return results
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--export-and-report-rss":
+        anyio.run(_export_and_report, sys.argv[2], int(sys.argv[3]))
+    else:
+        anyio.run(main)

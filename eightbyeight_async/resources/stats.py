@@ -1,0 +1,580 @@
+"""`cc.stats`: the Historical Statistics API (`/api/stats/...`), every documented endpoint.
+
+Each list method returns an `OffsetPaginator` of typed records (50 per page, fetched ahead);
+the three single-record lookups (`agent`, `queue`, `campaign`) return one record. JSON is the
+default wire format (fastest to parse); `format="xml"` gives identical records.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import urllib.parse
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from typing import Any, Generic, Literal, TypeVar
+
+import anyio
+import anyio.abc
+import attrs
+from anyio.streams.memory import MemoryObjectSendStream
+
+from .._config import ApiFamily
+from .._convert import structure_many, wire_name
+from .._dates import coerce_date_range, validate_timezone
+from .._errors import DecodeError, InvalidArgumentError, NotFoundError
+from .._formats import decode_csv, decode_json, decode_xml, unwrap_collection
+from .._http import HttpPipeline, RequestOptions
+from .._pagination import OffsetPaginator
+from .._redact import redact_url
+from ..models.stats import (
+    WIRE_ELEMENTS,
+    Activity,
+    Agent,
+    AgentInteraction,
+    AgentSkill,
+    AgentStatus,
+    AgentStatusStatistics,
+    AllInteraction,
+    Campaign,
+    CampaignInteraction,
+    CampaignRecord,
+    Channel,
+    Group,
+    InteractionStatistics,
+    OfflineSla,
+    OnlineSla,
+    OutboundCall,
+    Queue,
+    QueueInteraction,
+    StatusCode,
+    TransactionCode,
+)
+
+T = TypeVar("T")
+StatsFormat = Literal["json", "xml"]
+DateInput = Any
+"""A `DateRange`, a documented string (`"today-7d,today"`), a date/datetime or a pair."""
+
+FAN_OUT_PREFETCH = 2
+"""Window of each paginator of a fan-out: many run at once, so each needs only a small one."""
+
+
+@attrs.frozen
+class _Query(Generic[T]):
+    """One listing: the path after `/api/stats/`, its record type and its query parameters."""
+
+    path: str
+    model: type[T]
+    params: Mapping[str, str]
+
+
+def _segment(name: str, value: object) -> str:
+    """An id as one URL path segment (escaped), refusing empty or non-scalar ids."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value).strip() == "":
+        raise InvalidArgumentError(f"{name} must be a non-empty string or integer; got {value!r}")
+    return urllib.parse.quote(str(value), safe="")
+
+
+def _exactly_one(**choices: object) -> tuple[str, str]:
+    """The one id given among `choices` (e.g. agent_id= or group_id=), as (wire plural, id)."""
+    given = {name: value for name, value in choices.items() if value is not None}
+    if len(given) != 1:
+        names = " or ".join(f"{name}=" for name in choices)
+        raise InvalidArgumentError(f"give exactly one of {names}; got {len(given)}")
+    ((name, value),) = given.items()
+    plural = name.removesuffix("_id") + "s"
+    return plural, _segment(name, value)
+
+
+def _filter_names(model: type[Any]) -> frozenset[str]:
+    """The wire names a listing of `model` can be filtered by (the fields it returns)."""
+    return frozenset(wire_name(f) for f in attrs.fields(model) if f.name != "extra")
+
+
+def _filter_value(name: str, value: object) -> str:
+    if isinstance(value, bool):
+        return "Y" if value else "N"
+    if isinstance(value, (str, int)):
+        return str(value)
+    raise InvalidArgumentError(f"filter {name}= must be a string or an integer; got {value!r}")
+
+
+class Stats:
+    """The Historical Statistics API. Authenticates with the tenant and its data token."""
+
+    def __init__(self, pipeline: HttpPipeline) -> None:
+        self._pipeline = pipeline
+
+    # --- the engine --------------------------------------------------------------------
+
+    def _query(
+        self,
+        path: str,
+        model: type[T],
+        *,
+        dates: DateInput = None,
+        tz: str | None = None,
+        filters: Mapping[str, object] | None = None,
+    ) -> _Query[T]:
+        params: dict[str, str] = {}
+        if dates is not None:
+            params["d"] = coerce_date_range(dates).to_query()
+        if tz is not None:
+            params["tz"] = validate_timezone(tz)
+        allowed = _filter_names(model)
+        for key, value in (filters or {}).items():
+            name = key.replace("_", "-")
+            if name not in allowed:
+                known = ", ".join(sorted(n.replace("-", "_") for n in allowed))
+                raise InvalidArgumentError(
+                    f"unknown filter {key}= for {path}; filter by a field it returns: {known}"
+                )
+            params[name] = _filter_value(key, value)
+        return _Query(path, model, params)
+
+    def _paginate(
+        self,
+        query: _Query[T],
+        *,
+        format: StatsFormat,
+        limit: int | None,
+        prefetch: int | None,
+    ) -> OffsetPaginator[T]:
+        if format not in ("json", "xml"):
+            raise InvalidArgumentError(
+                f"format must be 'json' or 'xml' (use .csv_pages() for CSV); got {format!r}"
+            )
+        window = {} if prefetch is None else {"prefetch": prefetch}
+        return OffsetPaginator(
+            functools.partial(self._fetch_records, query, format),
+            fetch_raw=functools.partial(self._fetch_csv, query),
+            limit=limit,
+            **window,
+        )
+
+    def _options(self, query: _Query[Any], fmt: str, offset: int) -> RequestOptions:
+        return RequestOptions(
+            family=ApiFamily.STATS,
+            method="GET",
+            path=f"/api/stats/{query.path}.{fmt}",
+            params={**query.params, "n": str(offset)},
+        )
+
+    async def _fetch_records(self, query: _Query[T], fmt: StatsFormat, offset: int) -> list[T]:
+        collection, item = WIRE_ELEMENTS[query.model]
+        decode = decode_json if fmt == "json" else decode_xml
+
+        def parse(response: Any) -> tuple[list[dict[str, Any]], str]:
+            document = decode(response.content)
+            return unwrap_collection(document, collection, item), redact_url(response.url)
+
+        options = self._options(query, fmt, offset)
+        records, url = await self._pipeline.request_parsed(options, parse)
+        try:
+            return structure_many(records, query.model)
+        except DecodeError as exc:  # deterministic: not retried, but located
+            raise DecodeError(str(exc), method="GET", url=url) from exc
+
+    async def _fetch_csv(self, query: _Query[Any], offset: int) -> tuple[bytes, int]:
+        def parse(response: Any) -> tuple[bytes, int]:
+            return response.content, len(decode_csv(response.content))
+
+        return await self._pipeline.request_parsed(self._options(query, "csv", offset), parse)
+
+    def _listing(
+        self,
+        path: str,
+        model: type[T],
+        format: StatsFormat,
+        limit: int | None,
+        prefetch: int | None,
+    ) -> OffsetPaginator[T]:
+        """A listing without dates or filters."""
+        query = self._query(path, model)
+        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+
+    async def _one(self, query: _Query[T], what: str) -> T:
+        records = await self._fetch_records(query, "json", 1)
+        if not records:
+            url = f"/api/stats/{query.path}"
+            raise NotFoundError(f"no {what} found", status_code=404, method="GET", url=url)
+        return records[0]
+
+    # --- organisation ------------------------------------------------------------------
+
+    def groups(
+        self, *, format: StatsFormat = "json", limit: int | None = None, prefetch: int | None = None
+    ) -> OffsetPaginator[Group]:
+        """All groups (`/groups`)."""
+        return self._listing("groups", Group, format, limit, prefetch)
+
+    def agents(
+        self,
+        *,
+        group_id: str | int | None = None,
+        format: StatsFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
+    ) -> OffsetPaginator[Agent]:
+        """All agents (`/agents`), or the agents of one group (`/groups/{group_id}/agents`)."""
+        path = "agents" if group_id is None else f"groups/{_segment('group_id', group_id)}/agents"
+        return self._listing(path, Agent, format, limit, prefetch)
+
+    async def agent(self, agent_id: str) -> Agent:
+        """One agent (`/agents/{agent_id}`); NotFoundError if there is none."""
+        path = f"agents/{_segment('agent_id', agent_id)}"
+        return await self._one(self._query(path, Agent), "agent")
+
+    def queues(
+        self, *, format: StatsFormat = "json", limit: int | None = None, prefetch: int | None = None
+    ) -> OffsetPaginator[Queue]:
+        """All queues (`/queues`)."""
+        return self._listing("queues", Queue, format, limit, prefetch)
+
+    async def queue(self, queue_id: str | int) -> Queue:
+        """One queue (`/queues/{queue_id}`); NotFoundError if there is none."""
+        path = f"queues/{_segment('queue_id', queue_id)}"
+        return await self._one(self._query(path, Queue), "queue")
+
+    def channels(
+        self, *, format: StatsFormat = "json", limit: int | None = None, prefetch: int | None = None
+    ) -> OffsetPaginator[Channel]:
+        """All channels (`/channels`)."""
+        return self._listing("channels", Channel, format, limit, prefetch)
+
+    def campaigns(
+        self, *, format: StatsFormat = "json", limit: int | None = None, prefetch: int | None = None
+    ) -> OffsetPaginator[Campaign]:
+        """All campaigns (`/campaigns`)."""
+        return self._listing("campaigns", Campaign, format, limit, prefetch)
+
+    async def campaign(self, campaign_id: str | int) -> Campaign:
+        """One campaign (`/campaigns/{campaign_id}`); NotFoundError if there is none."""
+        path = f"campaigns/{_segment('campaign_id', campaign_id)}"
+        return await self._one(self._query(path, Campaign), "campaign")
+
+    def campaign_records(
+        self,
+        campaign_id: str | int,
+        *,
+        format: StatsFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
+    ) -> OffsetPaginator[CampaignRecord]:
+        """The records (call list) of a campaign (`/campaigns/{campaign_id}/records`)."""
+        path = f"campaigns/{_segment('campaign_id', campaign_id)}/records"
+        return self._listing(path, CampaignRecord, format, limit, prefetch)
+
+    def transaction_codes(
+        self, *, format: StatsFormat = "json", limit: int | None = None, prefetch: int | None = None
+    ) -> OffsetPaginator[TransactionCode]:
+        """Every transaction code list and its items (`/tcls`)."""
+        return self._listing("tcls", TransactionCode, format, limit, prefetch)
+
+    def status_codes(
+        self, *, format: StatsFormat = "json", limit: int | None = None, prefetch: int | None = None
+    ) -> OffsetPaginator[StatusCode]:
+        """Every status code list and its items (`/scls`)."""
+        return self._listing("scls", StatusCode, format, limit, prefetch)
+
+    def skills(
+        self,
+        *,
+        agent_id: str | None = None,
+        queue_id: str | int | None = None,
+        format: StatsFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
+    ) -> OffsetPaginator[AgentSkill]:
+        """Skill levels of one agent in its queues, or of every agent in one queue
+        (`/agents/{agent_id}/skills`, `/queues/{queue_id}/skills`)."""
+        plural, ident = _exactly_one(agent_id=agent_id, queue_id=queue_id)
+        query = self._query(f"{plural}/{ident}/skills", AgentSkill)
+        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+
+    # --- agent events ------------------------------------------------------------------
+
+    def activities(
+        self,
+        *,
+        agent_id: str | None = None,
+        group_id: str | int | None = None,
+        dates: DateInput = None,
+        tz: str | None = None,
+        format: StatsFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
+    ) -> OffsetPaginator[Activity]:
+        """Activities of one agent or of a group's agents (`/agents/{id}/activities`,
+        `/groups/{id}/activities`)."""
+        plural, ident = _exactly_one(agent_id=agent_id, group_id=group_id)
+        query = self._query(f"{plural}/{ident}/activities", Activity, dates=dates, tz=tz)
+        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+
+    def statuses(
+        self,
+        *,
+        agent_id: str | None = None,
+        group_id: str | int | None = None,
+        dates: DateInput = None,
+        tz: str | None = None,
+        format: StatsFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
+    ) -> OffsetPaginator[AgentStatus]:
+        """Status changes of one agent or of a group's agents (`/agents/{id}/statuses`,
+        `/groups/{id}/statuses`)."""
+        plural, ident = _exactly_one(agent_id=agent_id, group_id=group_id)
+        query = self._query(f"{plural}/{ident}/statuses", AgentStatus, dates=dates, tz=tz)
+        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+
+    def status_statistics(
+        self,
+        agent_id: str,
+        *,
+        dates: DateInput = None,
+        tz: str | None = None,
+        format: StatsFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
+    ) -> OffsetPaginator[AgentStatusStatistics]:
+        """An agent's time per status in 30-minute periods
+        (`/agents/{agent_id}/statuses/statistics`)."""
+        path = f"agents/{_segment('agent_id', agent_id)}/statuses/statistics"
+        query = self._query(path, AgentStatusStatistics, dates=dates, tz=tz)
+        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+
+    def outbound_calls(
+        self,
+        *,
+        agent_id: str | None = None,
+        group_id: str | int | None = None,
+        dates: DateInput = None,
+        tz: str | None = None,
+        format: StatsFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
+    ) -> OffsetPaginator[OutboundCall]:
+        """Outbound calls of one agent or of a group's agents (`/agents/{id}/outboundcalls`,
+        `/groups/{id}/outboundcalls`)."""
+        plural, ident = _exactly_one(agent_id=agent_id, group_id=group_id)
+        query = self._query(f"{plural}/{ident}/outboundcalls", OutboundCall, dates=dates, tz=tz)
+        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+
+    # --- interactions ------------------------------------------------------------------
+
+    def agent_interactions(
+        self,
+        *,
+        agent_id: str | None = None,
+        group_id: str | int | None = None,
+        dates: DateInput = None,
+        tz: str | None = None,
+        format: StatsFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
+        **filters: object,
+    ) -> OffsetPaginator[AgentInteraction]:
+        """Interactions handled by one agent or a group's agents (`/agents/{id}/interactions`,
+        `/groups/{id}/interactions`); `**filters` are query variables (`media_type="T"`)."""
+        plural, ident = _exactly_one(agent_id=agent_id, group_id=group_id)
+        path = f"{plural}/{ident}/interactions"
+        query = self._query(path, AgentInteraction, dates=dates, tz=tz, filters=filters)
+        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+
+    def queue_interactions(
+        self,
+        *,
+        queue_id: str | int | None = None,
+        channel_id: str | int | None = None,
+        dates: DateInput = None,
+        tz: str | None = None,
+        format: StatsFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
+        **filters: object,
+    ) -> OffsetPaginator[QueueInteraction]:
+        """Queue interactions: all (`/interactions/`), of one queue (`/queues/{id}/interactions`)
+        or of one channel (`/channels/{id}/interactions`)."""
+        if queue_id is None and channel_id is None:
+            path = "interactions"
+        else:
+            plural, ident = _exactly_one(queue_id=queue_id, channel_id=channel_id)
+            path = f"{plural}/{ident}/interactions"
+        query = self._query(path, QueueInteraction, dates=dates, tz=tz, filters=filters)
+        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+
+    def campaign_interactions(
+        self,
+        campaign_id: str | int,
+        *,
+        dates: DateInput = None,
+        tz: str | None = None,
+        format: StatsFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
+        **filters: object,
+    ) -> OffsetPaginator[CampaignInteraction]:
+        """Interactions of one campaign (`/campaigns/{campaign_id}/interactions`)."""
+        path = f"campaigns/{_segment('campaign_id', campaign_id)}/interactions"
+        query = self._query(path, CampaignInteraction, dates=dates, tz=tz, filters=filters)
+        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+
+    def all_interactions(
+        self,
+        *,
+        dates: DateInput = None,
+        tz: str | None = None,
+        format: StatsFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
+        **filters: object,
+    ) -> OffsetPaginator[AllInteraction]:
+        """Every interaction, abandoned, DAA and forwarded ones included (`/allinteractions/`)."""
+        query = self._query("allinteractions", AllInteraction, dates=dates, tz=tz, filters=filters)
+        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+
+    # --- aggregated statistics ---------------------------------------------------------
+
+    def interaction_statistics(
+        self,
+        *,
+        agent_id: str | None = None,
+        queue_id: str | int | None = None,
+        channel_id: str | int | None = None,
+        dates: DateInput = None,
+        tz: str | None = None,
+        format: StatsFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
+        **filters: object,
+    ) -> OffsetPaginator[InteractionStatistics]:
+        """Interaction counts and times in 30-minute periods for one agent, queue or channel
+        (`/agents/{id}/statistics`, `/queues/{id}/statistics`, `/channels/{id}/statistics`)."""
+        plural, ident = _exactly_one(agent_id=agent_id, queue_id=queue_id, channel_id=channel_id)
+        path = f"{plural}/{ident}/statistics"
+        query = self._query(path, InteractionStatistics, dates=dates, tz=tz, filters=filters)
+        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+
+    def online_slas(
+        self,
+        *,
+        queue_id: str | int | None = None,
+        channel_id: str | int | None = None,
+        dates: DateInput = None,
+        tz: str | None = None,
+        format: StatsFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
+        **filters: object,
+    ) -> OffsetPaginator[OnlineSla]:
+        """Service levels of phone and chat interactions per period, with their time buckets
+        (`/queues/{id}/online_slas`, `/channels/{id}/online_slas`)."""
+        plural, ident = _exactly_one(queue_id=queue_id, channel_id=channel_id)
+        path = f"{plural}/{ident}/online_slas"
+        query = self._query(path, OnlineSla, dates=dates, tz=tz, filters=filters)
+        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+
+    def offline_slas(
+        self,
+        *,
+        queue_id: str | int | None = None,
+        channel_id: str | int | None = None,
+        dates: DateInput = None,
+        tz: str | None = None,
+        format: StatsFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
+        **filters: object,
+    ) -> OffsetPaginator[OfflineSla]:
+        """Service levels of email and voicemail interactions per period
+        (`/queues/{id}/offline_slas`, `/channels/{id}/offline_slas`)."""
+        plural, ident = _exactly_one(queue_id=queue_id, channel_id=channel_id)
+        path = f"{plural}/{ident}/offline_slas"
+        query = self._query(path, OfflineSla, dates=dates, tz=tz, filters=filters)
+        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+
+    # --- fan-out -----------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def fan_out(
+        self,
+        listing: Callable[..., OffsetPaginator[T]],
+        ids: Iterable[str | int],
+        *,
+        key: str = "agent_id",
+        concurrency: int | None = None,
+        **arguments: Any,
+    ) -> AsyncIterator[AsyncIterator[tuple[str, T]]]:
+        """Run `listing(**{key: id}, **arguments)` for every id at once and yield records as
+        they arrive, each as `(source_id, record)`.
+
+            async with cc.stats.fan_out(cc.stats.agent_interactions, agent_ids,
+                                        key="agent_id", dates="today-7d,today") as records:
+                async for agent_id, interaction in records: ...
+
+        Requests stay under the client-wide statistics limit; records of one id arrive in
+        order; leaving the block cancels whatever is still running.
+        """
+        paginators = [
+            (str(i), listing(**{key: i}, prefetch=FAN_OUT_PREFETCH, **arguments)) for i in ids
+        ]
+        width = concurrency or self._pipeline.limit_of(ApiFamily.STATS)
+        if width < 1:
+            raise InvalidArgumentError(f"concurrency must be at least 1; got {concurrency}")
+        send, receive = anyio.create_memory_object_stream[tuple[str, T] | Exception](width * 50)
+        failure: Exception | None = None
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(_produce, paginators, width, send)
+            try:
+                yield _Unwrapped(receive)
+            except Exception as exc:  # re-raised below, not wrapped in an ExceptionGroup
+                failure = exc
+            finally:
+                tg.cancel_scope.cancel()
+                receive.close()
+        if failure is not None:
+            raise failure
+
+
+async def _produce(
+    paginators: list[tuple[str, OffsetPaginator[T]]],
+    width: int,
+    send: MemoryObjectSendStream[tuple[str, T] | Exception],
+) -> None:
+    """Drain `width` paginators at a time into `send`; a failure is sent, not raised."""
+    limiter = anyio.CapacityLimiter(width)
+
+    async def drain(source_id: str, paginator: OffsetPaginator[T], out: Any) -> None:
+        async with limiter, out:
+            try:
+                async for record in paginator:
+                    await out.send((source_id, record))
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+                return  # the consumer has left; the cancellation is on its way
+            except Exception as exc:  # handed to the consumer, in the order it happened
+                with contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError):
+                    await out.send(exc)
+
+    async with send, anyio.create_task_group() as tg:
+        for source_id, paginator in paginators:
+            tg.start_soon(drain, source_id, paginator, send.clone())
+
+
+class _Unwrapped(Generic[T]):
+    """The consumer's side of a fan-out: records, with a producer's failure raised in place."""
+
+    def __init__(self, receive: anyio.abc.ObjectReceiveStream[tuple[str, T] | Exception]) -> None:
+        self._receive = receive
+
+    def __aiter__(self) -> _Unwrapped[T]:
+        return self
+
+    async def __anext__(self) -> tuple[str, T]:
+        try:
+            item = await self._receive.receive()
+        except anyio.EndOfStream:
+            raise StopAsyncIteration from None
+        if isinstance(item, Exception):
+            raise item
+        return item

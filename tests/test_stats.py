@@ -1,0 +1,428 @@
+"""`cc.stats` through the public API against the sandbox: every endpoint, checked against the
+generator's ground truth, in JSON and XML, with paging, filters, CSV and the fan-out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import anyio
+import attrs
+import httpx
+import pytest
+from counting_transport import CountingTransport
+
+from eightbyeight_async import (
+    ContactCenter,
+    InvalidArgumentError,
+    NotFoundError,
+    OffsetPaginator,
+    RetryPolicy,
+)
+from eightbyeight_async._convert import structure_many
+from eightbyeight_async._formats import decode_csv
+from eightbyeight_async.models import stats as models
+from eightbyeight_async.sandbox import Sandbox
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(scope="module")
+def sb() -> Iterator[Sandbox]:
+    with Sandbox(seed=5, agents=60, days=10, interactions_per_day=60) as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+async def cc(sb: Sandbox) -> AsyncIterator[ContactCenter]:
+    async with sb.client(retry=RetryPolicy.instant()) as client:
+        yield client
+    sb.faults.clear()
+
+
+def span(sb: Sandbox) -> tuple[dt.date, dt.date]:
+    """A date range covering every generated record."""
+    today = sb.tenant.now.date()
+    return today - dt.timedelta(days=40), today + dt.timedelta(days=1)
+
+
+def query_of(sb: Sandbox) -> str:
+    start, end = span(sb)
+    return f"{start:%Y-%m-%d},{end:%Y-%m-%d}"
+
+
+async def collect(paginator: OffsetPaginator[Any]) -> list[Any]:
+    return [record async for record in paginator]
+
+
+def ids(sb: Sandbox) -> dict[str, str]:
+    """One existing id of each kind, with records behind it."""
+    busy_agent = next(r["agent-id"] for r in sb.tenant.interactions if r.get("agent-id"))
+    offline = next(q for q in sb.tenant.queues if q["media-type"] in ("V", "Z"))
+    return {
+        "agent_id": busy_agent,
+        "group_id": sb.tenant.agents[0]["group-id"],
+        "queue_id": sb.tenant.queues[0]["queue-id"],
+        "channel_id": sb.tenant.channels[0]["channel-id"],
+        "campaign_id": sb.tenant.campaigns[0]["campaign-id"],
+        "offline_queue_id": offline["queue-id"],
+        "outbound_agent_id": sb.tenant.outbound_calls[0]["agent-id"],
+        "offline_channel_id": sb.tenant.channels[sb.tenant.queues.index(offline)]["channel-id"],
+    }
+
+
+@attrs.frozen
+class Case:
+    """One listing: the `cc.stats` method, which ids it takes, the sandbox path, the model."""
+
+    name: str
+    method: str
+    id_names: tuple[str, ...]
+    path: str
+    model: type[Any]
+    dated: bool
+
+    def call(self, cc: ContactCenter, known: dict[str, str], sb: Sandbox, fmt: str) -> Any:
+        arguments: dict[str, Any] = {}
+        for name in self.id_names:  # "queue_id" or "queue_id=offline_queue_id"
+            keyword, _, key = name.partition("=")
+            arguments[keyword] = known[key or keyword]
+        if self.dated:
+            arguments["dates"] = span(sb)
+        return getattr(cc.stats, self.method)(**arguments, format=fmt)
+
+
+CASES = [
+    Case("groups", "groups", (), "groups", models.Group, dated=False),
+    Case("agents", "agents", (), "agents", models.Agent, dated=False),
+    Case(
+        "agents_by_group",
+        "agents",
+        ("group_id",),
+        "groups/{group_id}/agents",
+        models.Agent,
+        dated=False,
+    ),
+    Case("queues", "queues", (), "queues", models.Queue, dated=False),
+    Case("channels", "channels", (), "channels", models.Channel, dated=False),
+    Case("campaigns", "campaigns", (), "campaigns", models.Campaign, dated=False),
+    Case(
+        "campaign_records",
+        "campaign_records",
+        ("campaign_id",),
+        "campaigns/{campaign_id}/records",
+        models.CampaignRecord,
+        dated=False,
+    ),
+    Case("tcls", "transaction_codes", (), "tcls", models.TransactionCode, dated=False),
+    Case("scls", "status_codes", (), "scls", models.StatusCode, dated=False),
+    Case(
+        "agent_skills",
+        "skills",
+        ("agent_id",),
+        "agents/{agent_id}/skills",
+        models.AgentSkill,
+        dated=False,
+    ),
+    Case(
+        "queue_skills",
+        "skills",
+        ("queue_id",),
+        "queues/{queue_id}/skills",
+        models.AgentSkill,
+        dated=False,
+    ),
+    Case(
+        "agent_activities",
+        "activities",
+        ("agent_id",),
+        "agents/{agent_id}/activities",
+        models.Activity,
+        dated=True,
+    ),
+    Case(
+        "group_activities",
+        "activities",
+        ("group_id",),
+        "groups/{group_id}/activities",
+        models.Activity,
+        dated=True,
+    ),
+    Case(
+        "agent_interactions",
+        "agent_interactions",
+        ("agent_id",),
+        "agents/{agent_id}/interactions",
+        models.AgentInteraction,
+        dated=True,
+    ),
+    Case(
+        "group_interactions",
+        "agent_interactions",
+        ("group_id",),
+        "groups/{group_id}/interactions",
+        models.AgentInteraction,
+        dated=True,
+    ),
+    Case(
+        "queue_interactions_all",
+        "queue_interactions",
+        (),
+        "interactions",
+        models.QueueInteraction,
+        dated=True,
+    ),
+    Case(
+        "queue_interactions",
+        "queue_interactions",
+        ("queue_id",),
+        "queues/{queue_id}/interactions",
+        models.QueueInteraction,
+        dated=True,
+    ),
+    Case(
+        "channel_interactions",
+        "queue_interactions",
+        ("channel_id",),
+        "channels/{channel_id}/interactions",
+        models.QueueInteraction,
+        dated=True,
+    ),
+    Case(
+        "campaign_interactions",
+        "campaign_interactions",
+        ("campaign_id",),
+        "campaigns/{campaign_id}/interactions",
+        models.CampaignInteraction,
+        dated=True,
+    ),
+    Case(
+        "all_interactions",
+        "all_interactions",
+        (),
+        "allinteractions",
+        models.AllInteraction,
+        dated=True,
+    ),
+    Case(
+        "agent_statistics",
+        "interaction_statistics",
+        ("agent_id",),
+        "agents/{agent_id}/statistics",
+        models.InteractionStatistics,
+        dated=True,
+    ),
+    Case(
+        "queue_statistics",
+        "interaction_statistics",
+        ("queue_id",),
+        "queues/{queue_id}/statistics",
+        models.InteractionStatistics,
+        dated=True,
+    ),
+    Case(
+        "channel_statistics",
+        "interaction_statistics",
+        ("channel_id",),
+        "channels/{channel_id}/statistics",
+        models.InteractionStatistics,
+        dated=True,
+    ),
+    Case(
+        "queue_online_slas",
+        "online_slas",
+        ("queue_id",),
+        "queues/{queue_id}/online_slas",
+        models.OnlineSla,
+        dated=True,
+    ),
+    Case(
+        "channel_online_slas",
+        "online_slas",
+        ("channel_id",),
+        "channels/{channel_id}/online_slas",
+        models.OnlineSla,
+        dated=True,
+    ),
+    Case(
+        "queue_offline_slas",
+        "offline_slas",
+        ("queue_id=offline_queue_id",),
+        "queues/{offline_queue_id}/offline_slas",
+        models.OfflineSla,
+        dated=True,
+    ),
+    Case(
+        "channel_offline_slas",
+        "offline_slas",
+        ("channel_id=offline_channel_id",),
+        "channels/{offline_channel_id}/offline_slas",
+        models.OfflineSla,
+        dated=True,
+    ),
+    Case(
+        "agent_statuses",
+        "statuses",
+        ("agent_id",),
+        "agents/{agent_id}/statuses",
+        models.AgentStatus,
+        dated=True,
+    ),
+    Case(
+        "group_statuses",
+        "statuses",
+        ("group_id",),
+        "groups/{group_id}/statuses",
+        models.AgentStatus,
+        dated=True,
+    ),
+    Case(
+        "status_statistics",
+        "status_statistics",
+        ("agent_id",),
+        "agents/{agent_id}/statuses/statistics",
+        models.AgentStatusStatistics,
+        dated=True,
+    ),
+    Case(
+        "agent_outbound_calls",
+        "outbound_calls",
+        ("agent_id=outbound_agent_id",),
+        "agents/{outbound_agent_id}/outboundcalls",
+        models.OutboundCall,
+        dated=True,
+    ),
+    Case(
+        "group_outbound_calls",
+        "outbound_calls",
+        ("group_id",),
+        "groups/{group_id}/outboundcalls",
+        models.OutboundCall,
+        dated=True,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+async def test_every_endpoint_matches_the_ground_truth_in_json_and_xml(
+    case: Case, sb: Sandbox, cc: ContactCenter
+) -> None:
+    known = ids(sb)
+    query = {"d": query_of(sb)} if case.dated else {}
+    expected = structure_many(sb.expected(case.path.format(**known), **query), case.model)
+    assert expected, f"the sandbox should hold {case.path} records for this test to mean anything"
+    paginator = case.call(cc, known, sb, "json")
+    assert isinstance(paginator, OffsetPaginator)
+    assert await collect(paginator) == expected
+    assert await collect(case.call(cc, known, sb, "xml")) == expected
+
+
+async def test_single_record_lookups(sb: Sandbox, cc: ContactCenter) -> None:
+    agent, queue, campaign = sb.tenant.agents[3], sb.tenant.queues[1], sb.tenant.campaigns[0]
+    assert (await cc.stats.agent(agent["agent-id"])).agent_id == agent["agent-id"]
+    assert str((await cc.stats.queue(queue["queue-id"])).queue_id) == queue["queue-id"]
+    found = await cc.stats.campaign(campaign["campaign-id"])
+    assert str(found.campaign_id) == campaign["campaign-id"]
+    with pytest.raises(NotFoundError) as caught:
+        await cc.stats.agent("no-such-agent")
+    assert caught.value.status_code == 404
+
+
+async def test_filters_are_sent_with_hyphenated_names(sb: Sandbox, cc: ContactCenter) -> None:
+    queue = next(q for q in sb.tenant.queues if q["media-type"] == "T")
+    records = await collect(
+        cc.stats.queue_interactions(dates=span(sb), media_type="T", queue_id=queue["queue-id"])
+    )
+    expected = sb.expected(
+        f"queues/{queue['queue-id']}/interactions", d=query_of(sb), **{"media-type": "T"}
+    )
+    assert [r.interaction_id for r in records] == [int(r["interaction-id"]) for r in expected]
+    assert records, "the filter should still select something"
+
+
+async def test_unknown_filters_and_bad_arguments_fail_before_any_request(
+    sb: Sandbox, cc: ContactCenter
+) -> None:
+    before = sb.faults.total_requests
+    with pytest.raises(InvalidArgumentError, match="unknown filter mediatype"):
+        cc.stats.all_interactions(mediatype="T")
+    with pytest.raises(InvalidArgumentError, match="exactly one of agent_id= or group_id="):
+        cc.stats.agent_interactions(agent_id="a", group_id="b")
+    with pytest.raises(InvalidArgumentError, match="exactly one"):
+        cc.stats.statuses()
+    with pytest.raises(InvalidArgumentError, match="format"):
+        cc.stats.groups(format="csv")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="time zone"):
+        cc.stats.all_interactions(tz="Mars/Olympus")
+    with pytest.raises(ValueError, match="date"):
+        cc.stats.all_interactions(dates="last tuesday")
+    assert sb.faults.total_requests == before
+
+
+async def test_limit_pages_and_first_page(sb: Sandbox, cc: ContactCenter) -> None:
+    agents = sb.tenant.agents
+    assert [a.agent_id for a in await cc.stats.agents().first_page()] == [
+        a["agent-id"] for a in agents[:50]
+    ]
+    assert len(await collect(cc.stats.agents(limit=7))) == 7
+    pages = [len(page) async for page in cc.stats.agents().pages()]
+    assert pages == [50, len(agents) - 50]
+
+
+async def test_csv_pages_are_the_servers_csv_unchanged(sb: Sandbox, cc: ContactCenter) -> None:
+    rows = []
+    async for body in cc.stats.agents().csv_pages():
+        assert body.startswith(b"agent-id,")
+        rows += decode_csv(body)
+    assert [r["agent-id"] for r in rows] == [a["agent-id"] for a in sb.tenant.agents]
+
+
+async def test_fan_out_tags_every_record_with_its_source(sb: Sandbox, cc: ContactCenter) -> None:
+    agent_ids = [a["agent-id"] for a in sb.tenant.agents]
+    async with cc.stats.fan_out(
+        cc.stats.agent_interactions, agent_ids, key="agent_id", dates=span(sb)
+    ) as records:
+        got = [(source, record.interaction_id) async for source, record in records]
+    expected = [
+        (agent_id, int(r["interaction-id"]))
+        for agent_id in agent_ids
+        for r in sb.expected(f"agents/{agent_id}/interactions", d=query_of(sb))
+    ]
+    assert sorted(got) == sorted(expected)
+    assert len(got) == len(set(got))
+    for agent_id in agent_ids[:5]:  # each source's records keep their order
+        mine = [i for source, i in got if source == agent_id]
+        assert mine == [i for source, i in expected if source == agent_id]
+
+
+async def test_fan_out_raises_a_sources_failure_and_stops(sb: Sandbox, cc: ContactCenter) -> None:
+    ids_with_a_bad_one = [sb.tenant.agents[0]["agent-id"], "no-such-agent"]
+
+    async def drain() -> None:
+        async with cc.stats.fan_out(
+            cc.stats.agent_interactions, ids_with_a_bad_one, dates=span(sb)
+        ) as records:
+            async for _ in records:
+                pass
+
+    with pytest.raises(NotFoundError):
+        await drain()
+
+
+async def test_leaving_a_fan_out_early_cancels_the_rest(sb: Sandbox) -> None:
+    transport = CountingTransport()
+    agent_ids = [a["agent-id"] for a in sb.tenant.agents]
+    async with (
+        httpx.AsyncClient(transport=transport) as http,
+        sb.client(http_client=http) as cc,
+    ):
+        async with cc.stats.fan_out(
+            cc.stats.agent_interactions, agent_ids, dates=span(sb)
+        ) as records:
+            async for _ in records:
+                break
+        assert transport.in_flight == 0
+        sent = transport.sent
+        await anyio.sleep(0.05)
+        assert transport.sent == sent, "nothing may keep running after the block"
