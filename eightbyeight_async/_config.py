@@ -51,7 +51,9 @@ class Host(enum.Enum):
 class ApiFamily(enum.Enum):
     """One documented API: its host, its credential, and its default concurrency limit."""
 
-    STATS = ("stats", Host.CONTACT_CENTER, Credential.DATA_TOKEN, 8)
+    # 16 for bulk exports: with 50 ms of latency, 16 pages in flight export 7.8x faster than
+    # a sequential loop, 8 only 5x, and 16 cost no client CPU (benchmarks/stats_export.py).
+    STATS = ("stats", Host.CONTACT_CENTER, Credential.DATA_TOKEN, 16)
     REALTIME = ("realtime", Host.CONTACT_CENTER, Credential.DATA_TOKEN, 8)
     RECORDINGS = ("recordings", Host.CONTACT_CENTER, Credential.DATA_TOKEN, 8)
     SCHEDULES = ("schedules", Host.CONTACT_CENTER, Credential.DATA_TOKEN, 1)

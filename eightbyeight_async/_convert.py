@@ -204,6 +204,9 @@ class _Compiler:
             return "float(v) if v.__class__ is str else _to_float(v, None)"
         if tp is timedelta:  # durations repeat ("0", "12"): a bounded cache beats timedelta()
             return "_durations.get(v) if v in _durations else _duration(v)"
+        if tp is datetime:  # the wire's usual form, ISO-8601 with a numeric offset, inline
+            offset = "v[-6:-5] in '+-' and v[-3:-2] == ':'"
+            return f"_fromiso(v) if v.__class__ is str and {offset} else _to_datetime(v, None)"
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
             namespace[f"_enum{index}"] = tp
             namespace[f"_members{index}"] = tp._value2member_map_
@@ -225,6 +228,8 @@ class _Compiler:
             "_to_int": _to_int,
             "_to_float": _to_float,
             "_to_timedelta": _to_timedelta,
+            "_to_datetime": _to_datetime,
+            "_fromiso": datetime.fromisoformat,
             "_durations": self._durations,
             "_duration": self._duration,
             "_known": frozenset(wire_name(f) for f in fields if f.name != EXTRA_FIELD),
@@ -237,6 +242,11 @@ class _Compiler:
             optional = _is_optional(tp)
             expression = self._expression(_optional_inner(tp) if optional else tp, index, namespace)
             key = wire_name(field)
+            if optional and tp is not str and _optional_inner(tp) is str:  # text: truthiness
+                empty = "None if v is None or v == '' else _to_str(v, None)"
+                value = f"({expression}) if (v := get({key!r})) else ({empty})"
+                arguments.append(f"{field.name}=({value})")
+                continue
             if optional:  # one expression: the common case stays a single call argument
                 missing = f"(v := get({key!r})) is None or v == ''"
                 arguments.append(f"{field.name}=(None if {missing} else {expression})")

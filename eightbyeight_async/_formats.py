@@ -19,10 +19,39 @@ from ._errors import DecodeError
 Format = Literal["json", "xml", "csv"]
 
 
+def _parse_json_stdlib(body: bytes) -> Any:
+    return json.loads(body, parse_constant=_reject_constant)
+
+
+_DIGITS_AS_ZERO = bytes(0x30 if 0x30 <= b <= 0x39 else 0x78 for b in range(256))
+_LONG_DIGIT_RUN = b"0" * 19
+"""19 digits in a row may be an integer beyond 64 bits, which orjson would round to a float.
+Found with `bytes.translate` (C speed, ~15x faster than a regular expression here)."""
+
+
+def _parse_json_fast(body: bytes) -> Any:
+    """orjson for UTF-8 (3-4x faster); stdlib json for what orjson refuses (UTF-16/32) and
+    for bodies that may hold integers beyond 64 bits (kept exact, never rounded)."""
+    if _LONG_DIGIT_RUN in body.translate(_DIGITS_AS_ZERO):
+        return _parse_json_stdlib(body)
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return _parse_json_stdlib(body)  # raises the precise error if it really is broken
+
+
+try:  # the `speedups` extra
+    import orjson
+except ImportError:  # pragma: no cover - depends on the installation
+    parse_json = _parse_json_stdlib
+else:
+    parse_json = _parse_json_fast
+
+
 def decode_json(body: bytes) -> Any:
     """Parse a JSON body (UTF-8/16/32); empty, truncated or non-standard JSON is an error."""
     try:
-        return json.loads(body, parse_constant=_reject_constant)
+        return parse_json(body)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
         raise DecodeError(f"malformed JSON body: {_reason(exc)}", body=body) from None
 

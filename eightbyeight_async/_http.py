@@ -223,14 +223,14 @@ class HttpPipeline:
             except httpx.TransportError as exc:
                 raise self._transport_failure(options, request, exc) from exc
             try:
-                elapsed_ms = (time.perf_counter() - started) * 1000
-                logger.debug(
-                    "%s %s -> %d (%.1f ms)",
-                    options.method,
-                    redact_url(response.request.url),
-                    response.status_code,
-                    elapsed_ms,
-                )
+                if logger.isEnabledFor(logging.DEBUG):  # redacting costs; skip it unless shown
+                    logger.debug(
+                        "%s %s -> %d (%.1f ms)",
+                        options.method,
+                        redact_url(response.request.url),
+                        response.status_code,
+                        (time.perf_counter() - started) * 1000,
+                    )
                 if not response.is_success:
                     await self._raise_status_failure(options, response, bearer)
                 yield response

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from eightbyeight_async import _formats as formats
 from eightbyeight_async._errors import DecodeError
 from eightbyeight_async._formats import (
     Format,
@@ -348,3 +349,37 @@ def test_decode_error_quotes_a_short_excerpt_only(
     assert len(error.body_excerpt) <= 201
     assert len(str(error)) < 400
     assert (error.method, error.url) == (None, None)
+
+
+@pytest.fixture(params=["stdlib", "orjson"])
+def json_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with each JSON parser the SDK may use (orjson comes with `speedups`)."""
+    if request.param == "orjson":
+        pytest.importorskip("orjson")  # installed by the dev extra, so this always runs in CI
+        monkeypatch.setattr(formats, "parse_json", formats._parse_json_fast)
+    else:
+        monkeypatch.setattr(formats, "parse_json", formats._parse_json_stdlib)
+    return str(request.param)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b'{"a": 1} trailing', b"NaN", b'{"a": Infinity}', b'"\xff"', b"[" * 100_000, b'{"a": '],
+)
+def test_both_json_parsers_refuse_malformed_bodies(json_parser: str, body: bytes) -> None:
+    with pytest.raises(DecodeError, match="malformed JSON"):
+        decode_json(body)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b'{"a": "caf\\u00e9"}', {"a": "café"}),
+        (b'{"n": 12345678901234567890123}', {"n": 12345678901234567890123}),
+        (b"-9223372036854775809", -9223372036854775809),
+        ('{"a": "é"}'.encode("utf-16"), {"a": "é"}),
+        (b'{"i": {"interaction": {"id": "7"}}}', {"i": {"interaction": {"id": "7"}}}),
+    ],
+)
+def test_both_json_parsers_agree(json_parser: str, body: bytes, expected: object) -> None:
+    assert decode_json(body) == expected

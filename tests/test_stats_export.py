@@ -13,6 +13,7 @@ import pytest
 from counting_transport import CountingTransport
 
 from eightbyeight_async import ContactCenter, RetryPolicy
+from eightbyeight_async._pagination import DEFAULT_PREFETCH
 from eightbyeight_async.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
@@ -100,7 +101,7 @@ async def test_cancellation_mid_window_cancels_every_request(sb: Sandbox) -> Non
 
     async def cancel_once_a_window_hangs() -> None:
         for _ in range(500):  # bounded: up to ~5 s for the window to be in flight
-            if transport.in_flight >= 8:
+            if transport.in_flight >= DEFAULT_PREFETCH:
                 break
             await anyio.sleep(0.01)
         consumer.cancel()
@@ -114,7 +115,7 @@ async def test_cancellation_mid_window_cancels_every_request(sb: Sandbox) -> Non
                 tg.start_soon(consume, cc)
                 tg.start_soon(cancel_once_a_window_hangs)
             assert len(seen) == 50
-            assert transport.sent == 9, "one probe page, then a window of eight"
+            assert transport.sent == 1 + DEFAULT_PREFETCH, "one probe page, then one window"
             assert transport.in_flight == 0
     finally:
         sb.faults.clear()

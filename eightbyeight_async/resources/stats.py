@@ -164,16 +164,16 @@ class Stats:
         collection, item = WIRE_ELEMENTS[query.model]
         decode = decode_json if fmt == "json" else decode_xml
 
-        def parse(response: Any) -> tuple[list[dict[str, Any]], str]:
+        def parse(response: Any) -> tuple[list[dict[str, Any]], Any]:
             document = decode(response.content)
-            return unwrap_collection(document, collection, item), redact_url(response.url)
+            return unwrap_collection(document, collection, item), response.url
 
         options = self._options(query, fmt, offset)
         records, url = await self._pipeline.request_parsed(options, parse)
         try:
             return structure_many(records, query.model)
         except DecodeError as exc:  # deterministic: not retried, but located
-            raise DecodeError(str(exc), method="GET", url=url) from exc
+            raise DecodeError(str(exc), method="GET", url=redact_url(url)) from exc
 
     async def _fetch_csv(self, query: _Query[Any], offset: int) -> tuple[bytes, int]:
         def parse(response: Any) -> tuple[bytes, int]:

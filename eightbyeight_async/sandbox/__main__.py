@@ -1,4 +1,5 @@
-"""`python -m eightbyeight_async.sandbox [--port N] [--seed S] [--days D]`: serve until Ctrl-C."""
+"""`python -m eightbyeight_async.sandbox [--port N] [--seed S] [--days D] [--latency S]`:
+serve until Ctrl-C (or SIGTERM)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0, help="TCP port (default: a free one)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated tenant")
     parser.add_argument("--days", type=int, default=3, help="days of interactions to generate")
+    parser.add_argument(
+        "--interactions-per-day", type=int, default=40, help="interactions generated per day"
+    )
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="seconds added to every /api/ request"
+    )
     args = parser.parse_args(argv)
-    with Sandbox(seed=args.seed, days=args.days, port=args.port) as sb:
+    sandbox = Sandbox(
+        seed=args.seed,
+        days=args.days,
+        interactions_per_day=args.interactions_per_day,
+        port=args.port,
+    )
+    if args.latency > 0:
+        sandbox.faults.latency("/api/*", args.latency)
+    with sandbox as sb:
         credentials = sb.credentials
         print(f"8x8 sandbox serving {sb.base_url}  (Ctrl-C to stop)")
         print(f"EIGHTBYEIGHT_BASE_URL={sb.base_url}")
