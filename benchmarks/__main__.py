@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import anyio
 
-from . import bench_pipeline
+from . import bench_pipeline, stats_export
 
 
 async def main() -> None:
     """Run the benchmarks one after another (never concurrently: they would skew each other)."""
     await bench_pipeline.main()
+    await stats_export.main()
 
 
 if __name__ == "__main__":
