@@ -23,6 +23,7 @@ from ._errors import (
     ReportFailedError,
     ServerBusyError,
     StreamError,
+    TooManyClientsError,
     WebCallbackError,
 )
 from ._pagination import OffsetPaginator
@@ -58,6 +59,7 @@ __all__ = [
     "ServerBusyError",
     "Stats",
     "StreamError",
+    "TooManyClientsError",
     "WebCallbackError",
     "__version__",
 ]

@@ -26,6 +26,7 @@ from ._http import HttpPipeline, RequestOptions
 from ._redact import Secret, install_log_redaction
 from ._retry import RetryPolicy
 from .resources.stats import Stats
+from .streaming import Streaming
 
 AnalyticsRegion = Literal["us", "eu", "au", "ca"]
 RecentCallsRegion = Literal["us", "uk"]
@@ -122,6 +123,8 @@ class ContactCenter:
         )
         self.stats = Stats(self._pipeline)
         """The Historical Statistics API (`/api/stats/...`)."""
+        self.streaming = Streaming(self._pipeline, tenant)
+        """The Streaming API (SAPI): `async with cc.streaming.subscribe(...) as events`."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> ContactCenter:

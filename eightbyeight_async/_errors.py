@@ -20,6 +20,8 @@
     ├── ReportFailedError           an analytics report job ended in FAILED
     ├── WebCallbackError            the web callback API answered with a ctl_error code
     └── StreamError                 the SAPI streaming reader cannot go on
+        ├── TooManyClientsError     the tenant already has three listening clients
+        └── FramingError            the stream's bytes cannot be split into events
 
 Every message is free of credentials: URLs are shown without query values that carry
 secrets, and bodies are cut to a short excerpt.
@@ -162,6 +164,12 @@ class WebCallbackError(EightByEightError):
 
 class StreamError(EightByEightError):
     """The SAPI streaming reader cannot continue (see the message for what to do)."""
+
+
+class TooManyClientsError(StreamError):
+    """SAPI refused the connection: only three clients per tenant may listen at a time.
+
+    Close another reader of this tenant, or let the reader wait (`on_too_many_clients`)."""
 
 
 STATUS_ERRORS: dict[int, type[APIStatusError]] = {

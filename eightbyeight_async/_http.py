@@ -67,6 +67,8 @@ class RequestOptions:
     headers: Mapping[str, str] | None = None
     idempotent: bool | None = None
     retry: RetryPolicy | None = None
+    timeout: httpx.Timeout | None = None
+    """Overrides the client's timeout (a stream sets no read timeout: it detects stalls)."""
 
     @property
     def is_idempotent(self) -> bool:
@@ -258,9 +260,14 @@ class HttpPipeline:
             json=options.json,
             content=options.content,
             headers=headers,
-            timeout=self._timeout if self._timeout is not None else httpx.USE_CLIENT_DEFAULT,
+            timeout=self._timeout_for(options),
         )
         return request, bearer
+
+    def _timeout_for(self, options: RequestOptions) -> httpx.Timeout | Any:
+        if options.timeout is not None:
+            return options.timeout
+        return self._timeout if self._timeout is not None else httpx.USE_CLIENT_DEFAULT
 
     def _url(self, family: ApiFamily, path: str) -> str:
         base = self._base_url_text.get(family.host)

@@ -1,0 +1,41 @@
+"""The SAPI streaming reader: `cc.streaming.subscribe(...)` and its typed events."""
+
+from ._checkpoint import Checkpoint, CheckpointStore, FileCheckpointStore, MemoryCheckpointStore
+from ._events import (
+    AgentProvChange,
+    AgentStatusChange,
+    BacklogExpired,
+    Heartbeat,
+    InteractionEvent,
+    MalformedEvent,
+    MsgInfo,
+    ProvisioningItem,
+    StreamEvent,
+    UnknownEvent,
+)
+from ._framing import Framer, FramingError, OutputType
+from ._reader import EventStream, ReconnectPolicy, Streaming, StreamStats
+
+__all__ = [
+    "AgentProvChange",
+    "AgentStatusChange",
+    "BacklogExpired",
+    "Checkpoint",
+    "CheckpointStore",
+    "EventStream",
+    "FileCheckpointStore",
+    "Framer",
+    "FramingError",
+    "Heartbeat",
+    "InteractionEvent",
+    "MalformedEvent",
+    "MemoryCheckpointStore",
+    "MsgInfo",
+    "OutputType",
+    "ProvisioningItem",
+    "ReconnectPolicy",
+    "StreamEvent",
+    "StreamStats",
+    "Streaming",
+    "UnknownEvent",
+]
