@@ -10,6 +10,7 @@ Needs the `sandbox` extra (`pip install 'eightbyeight-async[sandbox]'`).
 from ._faults import FaultPlan, FaultRule
 from ._server import Sandbox, SandboxError
 from ._stats import StatsQueryError
+from ._streaming import StreamingServer
 from ._tenant import Credentials, Tenant, TenantSpec, generate_tenant
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Sandbox",
     "SandboxError",
     "StatsQueryError",
+    "StreamingServer",
     "Tenant",
     "TenantSpec",
     "generate_tenant",

@@ -1,5 +1,5 @@
-"""`python -m eightbyeight_async.sandbox [--port N] [--seed S] [--days D] [--latency S]`:
-serve until Ctrl-C (or SIGTERM)."""
+"""`python -m eightbyeight_async.sandbox [--port N] [--seed S] [--days D] [--latency S]
+[--sapi-time-scale X]`: serve until Ctrl-C (or SIGTERM)."""
 
 from __future__ import annotations
 
@@ -21,12 +21,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--latency", type=float, default=0.0, help="seconds added to every /api/ request"
     )
+    parser.add_argument(
+        "--sapi-time-scale",
+        type=float,
+        default=60.0,
+        help="simulated seconds per real second on the Streaming API's clock",
+    )
     args = parser.parse_args(argv)
     sandbox = Sandbox(
         seed=args.seed,
         days=args.days,
         interactions_per_day=args.interactions_per_day,
         port=args.port,
+        sapi_time_scale=args.sapi_time_scale,
     )
     if args.latency > 0:
         sandbox.faults.latency("/api/*", args.latency)

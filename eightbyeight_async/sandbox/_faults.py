@@ -25,6 +25,13 @@ FaultKind = Literal["latency", "status", "reset", "truncate", "malformed"]
 MALFORMED_BODY = b"<html><body>502 Proxy Error</body>"
 """What a malformed response carries: an unclosed HTML page, as a misbehaving proxy sends."""
 
+BODY_FAULTS: frozenset[FaultKind] = frozenset({"reset", "truncate", "malformed"})
+"""Faults that rewrite a finished body, so cannot apply to an endless stream."""
+
+STREAMING_PREFIX = "/api/streaming/"
+"""Paths of endless streams (SAPI): only status and latency rules apply to them; use
+`sb.streaming.drop()`, `stall()` and `malformed()` to damage a stream."""
+
 
 @attrs.define
 class FaultRule:
@@ -122,15 +129,15 @@ class FaultPlan:
         return self.add("latency", pattern, seconds=seconds, **how)
 
     def reset(self, pattern: str, **how: Any) -> FaultRule:
-        """Send the headers and half the body, then drop the connection."""
+        """Send the headers and half the body, then drop the connection (not on SAPI streams)."""
         return self.add("reset", pattern, **how)
 
     def truncate(self, pattern: str, **how: Any) -> FaultRule:
-        """Send only the first half of the body, as a complete (short) response."""
+        """Send only the first half of the body as a complete response (not on SAPI streams)."""
         return self.add("truncate", pattern, **how)
 
     def malformed(self, pattern: str, **how: Any) -> FaultRule:
-        """Replace the body with an unclosed HTML error page, status unchanged."""
+        """Replace the body with an unclosed HTML error page (not on SAPI streams)."""
         return self.add("malformed", pattern, **how)
 
     def clear(self) -> None:
@@ -138,12 +145,17 @@ class FaultPlan:
         with self._lock:
             self._rules.clear()
 
-    def take(self, method: str, path: str) -> FaultRule | None:
-        """Count a request and pick the first rule that fires for it, consuming one count."""
+    def take(
+        self, method: str, path: str, skip: frozenset[FaultKind] = frozenset()
+    ) -> FaultRule | None:
+        """Count a request and pick the first rule that fires for it, consuming one count.
+
+        Rules of the kinds in `skip` are not consulted (nor counted) for this request.
+        """
         with self._lock:
             self._requests[path] += 1
             for rule in self._rules:
-                if not rule.matches(method, path) or not self._fires(rule):
+                if rule.kind in skip or not rule.matches(method, path) or not self._fires(rule):
                     continue
                 if rule.remaining is not None:
                     rule.remaining -= 1
@@ -189,7 +201,9 @@ class FaultMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        rule = self.plan.take(scope["method"], scope["path"])
+        path: str = scope["path"]
+        skip = BODY_FAULTS if path.startswith(STREAMING_PREFIX) else frozenset()
+        rule = self.plan.take(scope["method"], path, skip)
         if rule is None:
             await self.app(scope, receive, send)
         elif rule.kind == "latency":

@@ -22,6 +22,7 @@ from ._app import build_app
 from ._auth import TokenIssuer
 from ._faults import FaultPlan, suppress_injected_reset_logs
 from ._stats import StatsService
+from ._streaming import StreamingServer
 from ._tenant import DEFAULT_NOW, Credentials, Tenant, TenantSpec, generate_tenant
 
 LOOPBACK = "127.0.0.1"
@@ -39,7 +40,9 @@ class Sandbox:
     `async with Sandbox(seed=1) as sb:` (or plain `with`) serves a seeded tenant at
     `sb.base_url`; `sb.client()` is a `ContactCenter` configured for it; `sb.tenant` holds
     the raw ground truth; `sb.expected(path, **query)` is what a statistics listing selects;
-    `sb.faults` injects faults; `sb.open_connections` counts live sockets.
+    `sb.faults` injects faults; `sb.open_connections` counts live sockets; `sb.streaming`
+    runs the Streaming API (SAPI) on a simulated clock, `sapi_time_scale` simulated seconds
+    per real second (3600: a 60-minute session lasts one real second).
     """
 
     def __init__(
@@ -57,6 +60,7 @@ class Sandbox:
         timezone: str = "America/Los_Angeles",
         token_ttl: float = 1800.0,
         port: int = 0,
+        sapi_time_scale: float = 60.0,
     ) -> None:
         spec = TenantSpec(
             seed=seed,
@@ -74,6 +78,7 @@ class Sandbox:
         self.stats = StatsService(self.tenant)
         self.faults = FaultPlan(seed)
         self.tokens = TokenIssuer(self.tenant.credentials, ttl=token_ttl)
+        self.streaming = StreamingServer(self.tenant, seed=seed, time_scale=sapi_time_scale)
         self._port = port
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -166,7 +171,7 @@ class Sandbox:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((LOOPBACK, self._port))
         config = uvicorn.Config(
-            build_app(self.stats, self.faults, self.tokens),
+            build_app(self.stats, self.faults, self.tokens, self.streaming),
             lifespan="off",
             access_log=False,
             log_level="warning",
@@ -174,7 +179,7 @@ class Sandbox:
         )
         server = uvicorn.Server(config)
         thread = threading.Thread(
-            target=lambda: asyncio.run(server.serve(sockets=[sock])),
+            target=lambda: asyncio.run(self._serve(server, sock)),
             name=f"eightbyeight-sandbox-{sock.getsockname()[1]}",
             daemon=True,
         )
@@ -187,10 +192,15 @@ class Sandbox:
                 raise SandboxError("the sandbox server did not start (see the uvicorn log)")
             time.sleep(0.01)
 
+    async def _serve(self, server: uvicorn.Server, sock: socket.socket) -> None:
+        async with self.streaming.serving():
+            await server.serve(sockets=[sock])
+
     def stop(self) -> None:
-        """Stop serving, close the port and wait for the thread to end."""
+        """Stop serving (ending open SAPI streams), close the port and wait for the thread."""
         server, thread, sock = self._server, self._thread, self._socket
         self._server = self._thread = None
+        self.streaming.close_streams()
         if server is not None:
             server.should_exit = True
         if thread is not None:
