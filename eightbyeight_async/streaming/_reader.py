@@ -170,7 +170,8 @@ class EventStream:
         self._connected_at = 0.0
         self._network_failures = 0
         self._http_failures = 0
-        self._resumed = False
+        # A stream resumed from a checkpoint is a reconnect too: check its backlog first.
+        self._resumed = bool(checkpoint.last_sequence)
 
     def __aiter__(self) -> EventStream:
         return self
