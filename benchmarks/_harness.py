@@ -1,9 +1,12 @@
-"""Small shared timing helpers: best-of-N wall time of an async callable, and result output."""
+"""Shared benchmark helpers: best-of-N timing, result output, server subprocesses."""
 
 from __future__ import annotations
 
 import json
 import pathlib
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -34,3 +37,30 @@ def write_results(name: str, results: dict[str, float]) -> pathlib.Path:
     path = RESULTS_DIR / f"{name}.json"
     path.write_text(json.dumps(results, indent=2) + "\n")
     return path
+
+
+class ServerProcess:
+    """A benchmark server module (`python -m benchmarks._x --port N ...`) in a subprocess,
+    so the server's CPU is not the client's; alive for the duration of a `with` block."""
+
+    def __init__(self, module: str, *arguments: str) -> None:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port: int = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._command = [sys.executable, "-m", module, "--port", str(self.port), *arguments]
+
+    def __enter__(self) -> ServerProcess:
+        self._process = subprocess.Popen(self._command)  # noqa: S603
+        for _ in range(600):  # bounded: up to ~30 s to render its content and start
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        self._process.kill()
+        raise RuntimeError(f"the benchmark server {self._command[2]} did not start")
+
+    def __exit__(self, *_: object) -> None:
+        self._process.terminate()
+        self._process.wait(timeout=10)

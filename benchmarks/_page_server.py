@@ -14,11 +14,12 @@ import json
 from typing import Any
 
 import attrs
-import uvicorn
 
 from eightbyeight_async._convert import wire_name
 from eightbyeight_async.models.stats import AllInteraction
 from eightbyeight_async.sandbox import TenantSpec, generate_tenant
+
+from ._serve import serve
 
 DISTINCT_PAGES = 20
 PAGE_SIZE = 50
@@ -70,14 +71,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--records", type=int, required=True)
     args = parser.parse_args()
-    uvicorn.run(
-        build_app(args.records),
-        host="127.0.0.1",
-        port=args.port,
-        log_level="warning",
-        access_log=False,
-        lifespan="off",
-    )
+    serve(build_app(args.records), args.port)
 
 
 if __name__ == "__main__":

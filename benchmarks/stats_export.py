@@ -17,7 +17,6 @@ import functools
 import json
 import os
 import resource
-import socket
 import subprocess
 import sys
 import time
@@ -31,7 +30,7 @@ from eightbyeight_async import ContactCenter, OffsetPaginator
 from eightbyeight_async._pagination import DEFAULT_PREFETCH
 from eightbyeight_async.sandbox import TenantSpec, generate_tenant
 
-from ._harness import print_table, write_results
+from ._harness import ServerProcess, print_table, write_results
 
 LATENCY = 0.05
 WINDOWS = (1, 2, 4, 8, 16)
@@ -118,36 +117,9 @@ async def _count(paginator: OffsetPaginator[Any]) -> int:
     return count
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class PageServer:
-    """The pre-rendered page server in a subprocess, for the duration of a `with` block."""
-
-    def __init__(self, records: int) -> None:
-        self.port = _free_port()
-        self.records = records
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> PageServer:
-        command = [sys.executable, "-m", "benchmarks._page_server", "--port", str(self.port)]
-        self._process = subprocess.Popen([*command, "--records", str(self.records)])  # noqa: S603
-        for _ in range(200):  # bounded: up to ~10 s to start
-            try:
-                httpx.get(f"{self.url}{PATH}?n=1", timeout=1)
-                return self
-            except httpx.TransportError:
-                time.sleep(0.05)
-        self._process.kill()
-        raise RuntimeError("the benchmark page server did not start")
-
-    def __exit__(self, *_: object) -> None:
-        self._process.terminate()
-        self._process.wait(timeout=10)
+def page_server(records: int) -> ServerProcess:
+    """The pre-rendered page server with a `records`-long listing."""
+    return ServerProcess("benchmarks._page_server", "--records", str(records))
 
 
 def _client(url: str) -> ContactCenter:
@@ -161,7 +133,7 @@ async def typed_overhead(results: dict[str, float]) -> None:
     neighbour on a shared machine penalises neither side alone.
     """
     pages = SERVER_RECORDS // 50
-    with PageServer(SERVER_RECORDS) as server:
+    with page_server(SERVER_RECORDS) as server:
         async with httpx.AsyncClient(base_url=server.url) as raw, _client(server.url) as cc:
 
             async def raw_export(concurrency: int) -> int:
@@ -210,7 +182,7 @@ def memory_growth(results: dict[str, float]) -> None:
     """(c) peak RSS for a small and a large export: the difference is what the size costs."""
     peaks = []
     for size in MEMORY_SIZES:
-        with PageServer(size) as server:
+        with page_server(size) as server:
             peaks.append(_peak_rss_mb(size, server.url))
             results[f"c_peak_rss_mb_{size}"] = peaks[-1]
     results["c_growth_mb"] = peaks[-1] - peaks[0]

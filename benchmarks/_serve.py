@@ -1,0 +1,14 @@
+"""Run a benchmark's ASGI app with uvicorn on loopback, quietly, until killed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import uvicorn
+
+
+def serve(app: Any, port: int) -> None:
+    """Serve `app` on 127.0.0.1:`port` without access logs (they would cost server CPU)."""
+    uvicorn.run(
+        app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off"
+    )

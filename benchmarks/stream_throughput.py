@@ -1,0 +1,137 @@
+"""SAPI reader throughput, reconnect time and memory under a slow consumer.
+
+(1) Typed events/s read by `cc.streaming` from a pre-rendered stream (a server in another
+    process writing as fast as it can) vs raw httpx + `b"\\n"` split + parse of the same
+    bytes, for NEWLINE_JSON and NEWLINE_XML.
+(2) Time from a forced disconnect (sandbox `drop()`) to the next delivered event.
+(3) Peak RSS growth while a consumer 10x slower than the stream reads for a few seconds.
+
+    python -m benchmarks.stream_throughput
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+
+import anyio
+import httpx
+import xmltodict
+
+from eightbyeight_async import ContactCenter
+from eightbyeight_async.sandbox import Sandbox
+from eightbyeight_async.streaming import ReconnectPolicy
+
+from ._harness import ServerProcess, print_table, write_results
+
+EVENTS = {"NEWLINE_JSON": 100_000, "NEWLINE_XML": 10_000}
+PATH = "/api/streaming/v1/clientconnect/subscribe/TenantUpdates-bench-bench"
+
+
+def stream_server(events: int, output: str) -> ServerProcess:
+    """The pre-rendered stream server, writing `events` events in `output`."""
+    return ServerProcess("benchmarks._stream_server", "--events", str(events), "--output", output)
+
+
+async def _raw_rate(url: str, output: str, total: int) -> float:
+    parse = json.loads if output.endswith("JSON") else xmltodict.parse
+    count, carry = 0, b""
+    started = time.perf_counter()
+    timeout = httpx.Timeout(30.0, read=None)
+    async with httpx.AsyncClient(timeout=timeout) as client, client.stream("GET", url) as response:
+        async for chunk in response.aiter_raw():
+            *lines, carry = (carry + chunk).split(b"\n")
+            for line in lines:
+                if line:
+                    parse(line)
+                    count += 1
+    assert count == total, f"raw read {count} events of {total}"
+    return total / (time.perf_counter() - started)
+
+
+async def _sdk_rate(url: str, output: str, total: int) -> float:
+    count = 0
+    started = time.perf_counter()
+    async with (
+        ContactCenter(tenant="bench", base_url=url, data_token="bench") as cc,
+        cc.streaming.subscribe("bench", output=output) as events,  # type: ignore[arg-type]
+    ):
+        async for _ in events:
+            count += 1
+            if count == total:
+                break
+    return total / (time.perf_counter() - started)
+
+
+async def throughput(results: dict[str, float]) -> None:
+    """(1) SDK typed events/s vs raw, per output type; best of two runs each."""
+    for output, total in EVENTS.items():
+        with stream_server(total, output) as server:
+            url = server.url + PATH
+            raw = max([await _raw_rate(url, output, total) for _ in range(2)])
+            sdk = max([await _sdk_rate(url, output, total) for _ in range(2)])
+        key = output.lower()
+        results[f"1_{key}_raw_events_per_s"] = raw
+        results[f"1_{key}_sdk_typed_events_per_s"] = sdk
+        results[f"1_{key}_sdk_over_raw"] = sdk / raw
+
+
+async def reconnect_time(results: dict[str, float]) -> None:
+    """(2) forced disconnect → next delivered event, default and fast reconnect policies."""
+    policies = {"default": ReconnectPolicy(), "fast": ReconnectPolicy(initial_delay=0.05)}
+    for name, policy in policies.items():
+        times = []
+        async with Sandbox(seed=1, sapi_time_scale=60.0) as sb:
+            sb.streaming.rate = 200
+            async with (
+                sb.client() as cc,
+                cc.streaming.subscribe("bench", reconnect=policy) as events,
+            ):
+                await events.__anext__()
+                for _ in range(5):
+                    sb.streaming.drop()
+                    dropped = time.perf_counter()
+                    reconnects = events.stats.reconnects
+                    while events.stats.reconnects == reconnects:
+                        await events.__anext__()
+                    await events.__anext__()
+                    times.append(time.perf_counter() - dropped)
+        results[f"2_reconnect_to_event_s_{name}_median"] = sorted(times)[len(times) // 2]
+
+
+async def slow_consumer_memory(results: dict[str, float]) -> None:
+    """(3) RSS while a consumer 10x slower than the stream reads for ~3 s."""
+    total = 100_000
+    with stream_server(total, "NEWLINE_JSON") as server:
+        raw_rate = await _raw_rate(server.url + PATH, "NEWLINE_JSON", total)
+        per_event = 10 / raw_rate
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        count, deadline = 0, time.monotonic() + 3
+        async with (
+            ContactCenter(tenant="bench", base_url=server.url, data_token="bench") as cc,
+            cc.streaming.subscribe("bench") as events,
+        ):
+            async for _ in events:
+                count += 1
+                await anyio.sleep(per_event)
+                if time.monotonic() > deadline:
+                    break
+        after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    results["3_slow_consumer_events_read"] = count
+    results["3_slow_consumer_peak_rss_growth_mb"] = (after - before) / 1024
+
+
+async def main() -> dict[str, float]:
+    """Run (1), (2), (3) and print one table."""
+    results: dict[str, float] = {}
+    await throughput(results)
+    await reconnect_time(results)
+    await slow_consumer_memory(results)
+    print_table("SAPI stream reader", [(k, f"{v:,.3f}") for k, v in results.items()])
+    print(f"  written to {write_results('stream_throughput', results)}")
+    return results
+
+
+if __name__ == "__main__":
+    anyio.run(main)
