@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
-from ._auth import TokenIssuer
-from ._faults import FaultMiddleware, FaultPlan
-from ._stats import StatsApi, StatsService
-from ._streaming import StreamingServer
+from ._faults import FaultMiddleware
+from ._stats import StatsApi
 from ._streaming_wire import PATH as STREAMING_PATH
 from ._streaming_wire import StreamEndpoint
 
+if TYPE_CHECKING:
+    from ._server import Sandbox
 
-def build_app(
-    stats_service: StatsService,
-    faults: FaultPlan,
-    tokens: TokenIssuer,
-    streaming: StreamingServer,
-) -> ASGIApp:
-    """The application serving one tenant: contact-center paths and the api.8x8.com paths."""
-    stats = StatsApi(stats_service)
-    data_token = stats_service.tenant.credentials.data_token
-    routes = [
-        Route("/api/stats/{path:path}", stats.endpoint, methods=["GET"]),
-        Route(STREAMING_PATH, StreamEndpoint(streaming, data_token), methods=["GET"]),
-        Route("/oauth/v2/token", tokens.token_endpoint, methods=["POST"]),
+
+def build_app(sandbox: Sandbox) -> ASGIApp:
+    """The application serving one tenant: contact-center paths and the api.8x8.com paths.
+
+    Each simulated API keeps its state on the `Sandbox` (`sb.stats`, `sb.streaming`, ...),
+    where tests reach its controls and ground truth; this only maps paths to it.
+    """
+    data_token = sandbox.tenant.credentials.data_token
+    routes: list[BaseRoute] = [
+        Route("/api/stats/{path:path}", StatsApi(sandbox.stats).endpoint, methods=["GET"]),
+        Route(STREAMING_PATH, StreamEndpoint(sandbox.streaming, data_token), methods=["GET"]),
+        Route("/oauth/v2/token", sandbox.tokens.token_endpoint, methods=["POST"]),
     ]
-    return FaultMiddleware(Starlette(routes=routes), faults)
+    return FaultMiddleware(Starlette(routes=routes), sandbox.faults)

@@ -171,7 +171,7 @@ class Sandbox:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((LOOPBACK, self._port))
         config = uvicorn.Config(
-            build_app(self.stats, self.faults, self.tokens, self.streaming),
+            build_app(self),
             lifespan="off",
             access_log=False,
             log_level="warning",
