@@ -9,6 +9,7 @@ the last, requests for later pages are cancelled and anything they returned is d
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Generic, TypeVar
@@ -137,12 +138,22 @@ class OffsetPaginator(Generic[T]):
         self.page_size = page_size
         self.prefetch = prefetch
         self.limit = limit
+        self.skipped = 0
 
     def __repr__(self) -> str:
         return f"OffsetPaginator(prefetch={self.prefetch}, limit={self.limit})"
 
+    def skip(self, count: int) -> OffsetPaginator[T]:
+        """The same listing without its first `count` records (the server starts at `n` =
+        `count` + 1): how an interrupted export resumes. `limit` counts after the skip."""
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise InvalidArgumentError(f"skip takes a non-negative number of records; got {count!r}")
+        skipped = copy.copy(self)
+        skipped.skipped = self.skipped + count
+        return skipped
+
     def _offset(self, index: int) -> int:
-        return 1 + index * self.page_size
+        return 1 + self.skipped + index * self.page_size
 
     def _max_pages(self) -> int | None:
         return None if self.limit is None else math.ceil(self.limit / self.page_size)

@@ -170,3 +170,18 @@ def test_bad_window_options_are_refused(options: dict[str, int], message: str) -
 async def test_csv_needs_a_raw_source() -> None:
     with pytest.raises(InvalidArgumentError, match="CSV"):
         FakeListing(1).paginator().csv_pages()
+
+
+async def test_skip_starts_the_listing_after_the_skipped_records() -> None:
+    records = list(range(1, 131))
+
+    async def fetch(offset: int) -> list[int]:
+        return records[offset - 1 : offset - 1 + 50]
+
+    paginator = OffsetPaginator(fetch, prefetch=3)
+    assert [r async for r in paginator.skip(50)] == records[50:]
+    assert [r async for r in paginator.skip(7).skip(3)] == records[10:]
+    assert [r async for r in OffsetPaginator(fetch, limit=5).skip(120)] == records[120:125]
+    assert [r async for r in paginator.skip(130)] == []
+    with pytest.raises(InvalidArgumentError, match="non-negative"):
+        paginator.skip(-1)

@@ -28,15 +28,22 @@ def main(argv: list[str] | None = None) -> None:
         help="simulated seconds per real second on the Streaming API's clock",
     )
     args = parser.parse_args(argv)
-    sandbox = Sandbox(
-        seed=args.seed,
-        days=args.days,
-        interactions_per_day=args.interactions_per_day,
-        port=args.port,
-        sapi_time_scale=args.sapi_time_scale,
+    serve_forever(
+        Sandbox(
+            seed=args.seed,
+            days=args.days,
+            interactions_per_day=args.interactions_per_day,
+            port=args.port,
+            sapi_time_scale=args.sapi_time_scale,
+        ),
+        latency=args.latency,
     )
-    if args.latency > 0:
-        sandbox.faults.latency("/api/*", args.latency)
+
+
+def serve_forever(sandbox: Sandbox, *, latency: float = 0.0) -> None:
+    """Serve `sandbox`, print its URL and `EIGHTBYEIGHT_*` settings, and wait for Ctrl-C."""
+    if latency > 0:
+        sandbox.faults.latency("/api/*", latency)
     with sandbox as sb:
         credentials = sb.credentials
         print(f"8x8 sandbox serving {sb.base_url}  (Ctrl-C to stop)")
@@ -46,7 +53,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"EIGHTBYEIGHT_DATA_TOKEN={credentials.data_token}")
         print(f"EIGHTBYEIGHT_ACTION_TOKEN={credentials.action_token}")
         print(f"EIGHTBYEIGHT_ANALYTICS_CLIENT_ID={credentials.analytics_client_id}")
-        print(f"EIGHTBYEIGHT_ANALYTICS_SECRET={credentials.analytics_secret}", flush=True)
+        print(f"EIGHTBYEIGHT_ANALYTICS_SECRET={credentials.analytics_secret}")
+        print(f"EIGHTBYEIGHT_RECENT_CALLS_API_KEY={credentials.recent_calls_api_key}")
+        print(f"EIGHTBYEIGHT_RECENT_CALLS_TOKEN={credentials.recent_calls_token}", flush=True)
         try:
             threading.Event().wait()
         except KeyboardInterrupt:

@@ -13,10 +13,11 @@ from ._events import (
     StreamEvent,
     UnknownEvent,
 )
-from ._framing import Framer, FramingError, OutputType
+from ._framing import OUTPUT_TYPES, Framer, FramingError, OutputType
 from ._reader import EventStream, ReconnectPolicy, Streaming, StreamStats
 
 __all__ = [
+    "OUTPUT_TYPES",
     "AgentProvChange",
     "AgentStatusChange",
     "BacklogExpired",
