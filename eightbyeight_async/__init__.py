@@ -28,6 +28,7 @@ from ._errors import (
 )
 from ._pagination import OffsetPaginator
 from ._retry import RetryPolicy
+from ._serialize import to_dict
 from .resources.stats import Stats
 
 __version__ = "0.1.0"
@@ -62,4 +63,5 @@ __all__ = [
     "TooManyClientsError",
     "WebCallbackError",
     "__version__",
+    "to_dict",
 ]
