@@ -21,14 +21,22 @@ from ._errors import (
     PermissionDeniedError,
     RateLimitError,
     ReportFailedError,
+    ReportRowCapWarning,
+    ReportTimeoutError,
     ServerBusyError,
     StreamError,
+    TenantInfoError,
     TooManyClientsError,
+    UnsafeArchiveError,
     WebCallbackError,
 )
-from ._pagination import OffsetPaginator
+from ._pagination import OffsetPaginator, PagePaginator
 from ._retry import RetryPolicy
+from ._safe_zip import ArchiveLimits
 from ._serialize import to_dict
+from .resources._report_job import ReportJob
+from .resources.analytics import Analytics
+from .resources.attachments import AttachmentDownload, Attachments
 from .resources.stats import Stats
 
 __version__ = "0.1.0"
@@ -38,7 +46,11 @@ __all__ = [
     "APIError",
     "APIStatusError",
     "APITimeoutError",
+    "Analytics",
     "ApiFamily",
+    "ArchiveLimits",
+    "AttachmentDownload",
+    "Attachments",
     "AuthenticationError",
     "BadGatewayError",
     "BadRequestError",
@@ -53,15 +65,21 @@ __all__ = [
     "Limits",
     "NotFoundError",
     "OffsetPaginator",
+    "PagePaginator",
     "PermissionDeniedError",
     "RateLimitError",
     "ReportFailedError",
+    "ReportJob",
+    "ReportRowCapWarning",
+    "ReportTimeoutError",
     "RetryPolicy",
     "ServerBusyError",
     "Stats",
     "StreamError",
+    "TenantInfoError",
     "TooManyClientsError",
+    "UnsafeArchiveError",
     "WebCallbackError",
-    "__version__",
     "to_dict",
+    "__version__",
 ]

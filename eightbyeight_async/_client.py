@@ -25,6 +25,8 @@ from ._errors import ConfigurationError
 from ._http import HttpPipeline, RequestOptions
 from ._redact import Secret, install_log_redaction
 from ._retry import RetryPolicy
+from .resources.analytics import DEFAULT_ANALYTICS_VERSION, Analytics
+from .resources.attachments import Attachments
 from .resources.stats import Stats
 from .streaming import Streaming
 
@@ -42,6 +44,7 @@ _ENV_SETTINGS: Final = (
     "analytics_client_id",
     "analytics_secret",
     "analytics_region",
+    "analytics_version",
     "api_base_url",
     "tenant_info",
     "recent_calls_api_key",
@@ -82,6 +85,7 @@ class ContactCenter:
         analytics_client_id: str | None = None,
         analytics_secret: str | None = None,
         analytics_region: AnalyticsRegion = "us",
+        analytics_version: str = DEFAULT_ANALYTICS_VERSION,
         api_base_url: str = DEFAULT_API_BASE_URL,
         tenant_info: str | None = None,
         recent_calls_api_key: str | None = None,
@@ -125,6 +129,12 @@ class ContactCenter:
         """The Historical Statistics API (`/api/stats/...`)."""
         self.streaming = Streaming(self._pipeline, tenant)
         """The Streaming API (SAPI): `async with cc.streaming.subscribe(...) as events`."""
+        self.analytics = Analytics(
+            self._pipeline, region=self.analytics_region, version=analytics_version
+        )
+        """CC Historical Analytics reports: `job = await cc.analytics.create_report(...)`."""
+        self.attachments = Attachments(self._pipeline)
+        """Case and Contact Management attachments (`/api/ccm/attachments/...`)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> ContactCenter:

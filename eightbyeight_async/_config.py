@@ -57,7 +57,8 @@ class ApiFamily(enum.Enum):
     REALTIME = ("realtime", Host.CONTACT_CENTER, Credential.DATA_TOKEN, 8)
     RECORDINGS = ("recordings", Host.CONTACT_CENTER, Credential.DATA_TOKEN, 8)
     SCHEDULES = ("schedules", Host.CONTACT_CENTER, Credential.DATA_TOKEN, 1)
-    ATTACHMENTS = ("attachments", Host.CONTACT_CENTER, Credential.DATA_TOKEN, 4)
+    # The CCM document allows "only a single request per customer at a time" (503 otherwise).
+    ATTACHMENTS = ("attachments", Host.CONTACT_CENTER, Credential.DATA_TOKEN, 1)
     STREAMING = ("streaming", Host.CONTACT_CENTER, Credential.DATA_TOKEN, 3)
     RECORDING_CONTROL = ("recording_control", Host.CONTACT_CENTER, Credential.ACTION_TOKEN, 8)
     INTERACTION_DATA = ("interaction_data", Host.CONTACT_CENTER, Credential.ACTION_TOKEN, 8)

@@ -7,8 +7,10 @@
     │   ├── APIConnectionError      the request did not complete (DNS, refused, reset)
     │   │   └── APITimeoutError     a connect/read/write/pool timeout
     │   ├── DecodeError             the body is malformed, truncated or unsafe (XML bombs)
+    │   │   └── UnsafeArchiveError  a downloaded ZIP is unsafe to extract (zip-slip, bomb)
     │   └── APIStatusError          the server answered with a non-success status
     │       ├── BadRequestError         400
+    │       │   └── TenantInfoError     400: X-Tenant-Info missing or wrong (multi-tenant)
     │       ├── AuthenticationError     401
     │       ├── PermissionDeniedError   403
     │       ├── NotFoundError           404
@@ -18,10 +20,14 @@
     │       ├── ServerBusyError         503 "server busy"
     │       └── GatewayTimeoutError     504
     ├── ReportFailedError           an analytics report job ended in FAILED
+    ├── ReportTimeoutError          an analytics report job was not DONE by the deadline
     ├── WebCallbackError            the web callback API answered with a ctl_error code
     └── StreamError                 the SAPI streaming reader cannot go on
         ├── TooManyClientsError     the tenant already has three listening clients
         └── FramingError            the stream's bytes cannot be split into events
+
+`ReportRowCapWarning` (a `UserWarning`, not an error) says a report has more rows than its
+JSON data pages serve; `job.download()` gets them all.
 
 Every message is free of credentials: URLs are shown without query values that carry
 secrets, and bodies are cut to a short excerpt.
@@ -170,6 +176,38 @@ class TooManyClientsError(StreamError):
     """SAPI refused the connection: only three clients per tenant may listen at a time.
 
     Close another reader of this tenant, or let the reader wait (`on_too_many_clients`)."""
+
+
+class UnsafeArchiveError(DecodeError):
+    """A downloaded ZIP was refused before anything was kept: an entry escapes the directory
+    (`..`, an absolute path, a link) or it exceeds the extraction limits (a decompression
+    bomb, too many files). `entry` names the offending entry, if one; `reason` says why."""
+
+    def __init__(self, reason: str, *, entry: str | None = None):
+        where = f" (entry {entry!r})" if entry is not None else ""
+        super().__init__(f"unsafe ZIP archive refused: {reason}{where}")
+        self.reason = reason
+        self.entry = entry
+
+
+class ReportTimeoutError(EightByEightError, TimeoutError):
+    """An analytics report job was still not DONE when the wait's deadline passed. The job
+    goes on on the server: wait again, or later re-attach with `cc.analytics.report(id)`."""
+
+    def __init__(self, message: str, *, report_id: str, status: str):
+        super().__init__(message)
+        self.report_id = report_id
+        self.status = status
+
+
+class TenantInfoError(BadRequestError):
+    """400 from the analytics API of a multi-tenant customer: the `X-Tenant-Info` header was
+    missing or named a tenant the credentials cannot use; pass `tenant_info=` the tenant id."""
+
+
+class ReportRowCapWarning(UserWarning):
+    """A report has more rows than its JSON data pages serve (10,000); `job.rows()` yields only
+    those. `await job.download(path)` (CSV or XLSX) has every row."""
 
 
 STATUS_ERRORS: dict[int, type[APIStatusError]] = {

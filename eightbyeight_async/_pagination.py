@@ -48,13 +48,22 @@ PageFetcher = Callable[[int], Awaitable[Page[P]]]
 class PageStream(Generic[P]):
     """Async iterator of pages fetched in windows of `prefetch`, delivered in index order.
 
-    The first window is a single page (a short listing costs one request); later windows
-    hold `prefetch` pages. `max_pages` bounds the fetch (a `limit=` in pages).
+    The first window is `first_window` pages (by default one: a short listing costs one
+    request); later windows hold `prefetch` pages. `max_pages` bounds the fetch (a `limit=`
+    in pages).
     """
 
-    def __init__(self, fetch: PageFetcher[P], *, prefetch: int, max_pages: int | None) -> None:
+    def __init__(
+        self,
+        fetch: PageFetcher[P],
+        *,
+        prefetch: int,
+        max_pages: int | None,
+        first_window: int = 1,
+    ) -> None:
         self._fetch = fetch
         self._prefetch = prefetch
+        self._first_window = min(first_window, prefetch)
         self._next = 0
         self._end = max_pages if max_pages is not None else math.inf
         self._ready: dict[int, Page[P] | Exception] = {}
@@ -66,7 +75,7 @@ class PageStream(Generic[P]):
         if self._next >= self._end:
             raise StopAsyncIteration
         if self._next not in self._ready:
-            await self._fetch_window(1 if self._next == 0 else self._prefetch)
+            await self._fetch_window(self._first_window if self._next == 0 else self._prefetch)
         outcome = self._ready.pop(self._next)
         if isinstance(outcome, Exception):
             self._end = self._next  # the listing cannot continue past a failed page
@@ -147,7 +156,9 @@ class OffsetPaginator(Generic[T]):
         """The same listing without its first `count` records (the server starts at `n` =
         `count` + 1): how an interrupted export resumes. `limit` counts after the skip."""
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise InvalidArgumentError(f"skip takes a non-negative number of records; got {count!r}")
+            raise InvalidArgumentError(
+                f"skip takes a non-negative number of records; got {count!r}"
+            )
         skipped = copy.copy(self)
         skipped.skipped = self.skipped + count
         return skipped
@@ -240,3 +251,82 @@ class _Flattened(Generic[T]):
         record = self._current[self._position]
         self._position += 1
         return record
+
+
+MAX_NUMBERED_PAGE_SIZE = 1000
+"""Largest `size` of a page-numbered listing (the analytics data pages' documented maximum)."""
+
+
+@attrs.frozen
+class NumberedPage(Generic[T]):
+    """One page of a page-numbered listing: its records, the server's page count
+    (`X-Total-Pages`) and whether it announced a next page (`Link: <…>; rel="next"`)."""
+
+    records: list[T]
+    total_pages: int | None
+    has_next: bool
+
+
+class PagePaginator(Generic[T]):
+    """Records of a page-numbered listing (`page` from 0, `size` up to 1000).
+
+    The first window asks for `prefetch` pages at once, before the first page tells the
+    count: a report is read once it is finished and usually spans several pages, and one
+    window instead of "page 0, then the rest" is what makes `job.rows()` 3x faster than a
+    sequential loop at 50 ms (benchmarks/analytics_rows.py; 2.1x otherwise). The price: for
+    a one-page report, requests for pages that turn out not to exist are cancelled (or
+    their empty answers discarded). Later windows hold `prefetch` pages; records stay in
+    order. A page without a `next` link, an empty page or the last counted page ends it.
+    `limit=` stops after that many records.
+    """
+
+    def __init__(
+        self,
+        fetch_page: Callable[[int, int], Awaitable[NumberedPage[T]]],
+        *,
+        page_size: int = MAX_NUMBERED_PAGE_SIZE,
+        prefetch: int = DEFAULT_PREFETCH,
+        limit: int | None = None,
+    ) -> None:
+        _check_window(prefetch, limit)
+        if isinstance(page_size, bool) or not isinstance(page_size, int):
+            raise InvalidArgumentError(f"page_size must be an int; got {page_size!r}")
+        if not 1 <= page_size <= MAX_NUMBERED_PAGE_SIZE:
+            raise InvalidArgumentError(
+                f"page_size must be between 1 and {MAX_NUMBERED_PAGE_SIZE}; got {page_size}"
+            )
+        self._fetch_page = fetch_page
+        self.page_size = page_size
+        self.prefetch = prefetch
+        self.limit = limit
+
+    def __repr__(self) -> str:
+        return (
+            f"PagePaginator(page_size={self.page_size}, prefetch={self.prefetch}, "
+            f"limit={self.limit})"
+        )
+
+    async def _page(self, index: int) -> Page[list[T]]:
+        page = await self._fetch_page(index, self.page_size)
+        count = len(page.records)
+        last = count == 0 or not page.has_next
+        return Page(page.records, count, last=last, total_pages=page.total_pages)
+
+    def pages(self) -> AsyncIterator[list[T]]:
+        """The listing page by page, cut at `limit`."""
+        max_pages = None if self.limit is None else math.ceil(self.limit / self.page_size)
+        stream = PageStream(
+            self._page,
+            prefetch=self.prefetch,
+            max_pages=max_pages,
+            first_window=self.prefetch,
+        )
+        return _LimitedPages(stream, self.limit)
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return _Flattened(self.pages())
+
+    async def first_page(self) -> list[T]:
+        """The first page only (one request)."""
+        records = (await self._fetch_page(0, self.page_size)).records
+        return records if self.limit is None else records[: self.limit]

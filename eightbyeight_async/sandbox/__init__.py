@@ -7,6 +7,8 @@ Needs the `sandbox` extra (`pip install 'eightbyeight-async[sandbox]'`).
             ...
 """
 
+from ._analytics import AnalyticsService
+from ._attachments import HOSTILE_ARCHIVES, AttachedFile, AttachmentsService, hostile_archive
 from ._faults import FaultPlan, FaultRule
 from ._server import Sandbox, SandboxError
 from ._stats import StatsQueryError
@@ -14,6 +16,10 @@ from ._streaming import StreamingServer
 from ._tenant import Credentials, Tenant, TenantSpec, generate_tenant
 
 __all__ = [
+    "HOSTILE_ARCHIVES",
+    "AnalyticsService",
+    "AttachedFile",
+    "AttachmentsService",
     "Credentials",
     "FaultPlan",
     "FaultRule",
@@ -24,4 +30,5 @@ __all__ = [
     "Tenant",
     "TenantSpec",
     "generate_tenant",
+    "hostile_archive",
 ]

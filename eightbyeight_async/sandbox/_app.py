@@ -8,6 +8,10 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
+from ._analytics import PATH as ANALYTICS_PATH
+from ._analytics import REGION_PATH as ANALYTICS_REGION_PATH
+from ._analytics import AnalyticsApi
+from ._attachments import PATH as ATTACHMENTS_PATH
 from ._faults import FaultMiddleware
 from ._stats import StatsApi
 from ._streaming_wire import PATH as STREAMING_PATH
@@ -24,9 +28,13 @@ def build_app(sandbox: Sandbox) -> ASGIApp:
     where tests reach its controls and ground truth; this only maps paths to it.
     """
     data_token = sandbox.tenant.credentials.data_token
+    analytics = AnalyticsApi(sandbox.analytics)
     routes: list[BaseRoute] = [
         Route("/api/stats/{path:path}", StatsApi(sandbox.stats).endpoint, methods=["GET"]),
         Route(STREAMING_PATH, StreamEndpoint(sandbox.streaming, data_token), methods=["GET"]),
         Route("/oauth/v2/token", sandbox.tokens.token_endpoint, methods=["POST"]),
+        Route(ANALYTICS_PATH, analytics.endpoint, methods=["GET", "POST"]),
+        Route(ANALYTICS_REGION_PATH, analytics.endpoint, methods=["GET", "POST"]),
+        Route(ATTACHMENTS_PATH, sandbox.attachments.endpoint, methods=["GET"]),
     ]
     return FaultMiddleware(Starlette(routes=routes), sandbox.faults)

@@ -18,7 +18,9 @@ import anyio.to_thread
 import uvicorn
 
 from .._client import ContactCenter
+from ._analytics import AnalyticsService
 from ._app import build_app
+from ._attachments import AttachmentsService
 from ._auth import TokenIssuer
 from ._faults import FaultPlan, suppress_injected_reset_logs
 from ._stats import StatsService
@@ -79,6 +81,8 @@ class Sandbox:
         self.faults = FaultPlan(seed)
         self.tokens = TokenIssuer(self.tenant.credentials, ttl=token_ttl)
         self.streaming = StreamingServer(self.tenant, seed=seed, time_scale=sapi_time_scale)
+        self.analytics = AnalyticsService(self.tenant, self.tokens)
+        self.attachments = AttachmentsService(self.tenant, seed=seed)
         self._port = port
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None

@@ -1,0 +1,296 @@
+"""`ReportJob`: one analytics report on the server, from IN_PROGRESS to its rows and file.
+
+Polling (growing intervals, `Retry-After`, a deadline), the JSON data pages as a
+`PagePaginator` of `ReportRow`s, and the streamed, safely named download.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from collections.abc import AsyncIterator, Generator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import anyio
+import httpx
+
+from .._convert import structure, structure_many
+from .._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    DecodeError,
+    InvalidArgumentError,
+    ReportFailedError,
+    ReportRowCapWarning,
+    ReportTimeoutError,
+)
+from .._formats import decode_json
+from .._pagination import NumberedPage, PagePaginator
+from .._redact import redact_text, redact_url
+from .._retry import parse_retry_after
+from .._safe_files import Staging, disposition_filename, safe_filename
+from ..models.analytics import (
+    ReportLink,
+    ReportLinks,
+    ReportRow,
+    ReportState,
+    ReportStatus,
+    ReportTotal,
+    TotalType,
+    convert_items,
+    convert_value,
+)
+
+if TYPE_CHECKING:
+    from .analytics import Analytics
+
+ReportFormat = Literal["csv", "xlsx"]
+
+JSON_ROW_CAP = 10_000
+"""Rows the JSON data pages serve at most; the download has every row."""
+DEFAULT_WAIT_TIMEOUT = 600.0
+FIRST_POLL_INTERVAL = 1.0
+MAX_POLL_INTERVAL = 30.0
+POLL_GROWTH = 1.5
+"""Each status check waits this much longer than the last (the document: no tight loop)."""
+DOWNLOAD_CHUNK = 64 * 1024
+ACCEPT: Final = {"csv": "text/csv", "xlsx": "text/xlsx"}
+
+
+def _header_int(response: httpx.Response, name: str) -> int | None:
+    text = response.headers.get(name, "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _total(value: Any) -> ReportTotal | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or "type" not in value:
+        raise DecodeError(f"a report row's total is not an object with a type: {value!r}")
+    start, end = value.get("startIndex"), value.get("endIndex")
+    return ReportTotal(
+        type=TotalType(value["type"]),
+        start_index=None if start is None else int(start),
+        end_index=None if end is None else int(end),
+    )
+
+
+def parse_row(record: Any, index: int) -> ReportRow:
+    """One data row: items as `[{key, label, value}]` (or, as one sample shows, `{key: value}`)."""
+    try:
+        items = record["items"]
+        if items.__class__ is list:
+            values = convert_items(items)
+        else:
+            values = {str(k): convert_value(v) for k, v in items.items()}
+        raw_total = record.get("total")
+        total = None if raw_total is None else _total(raw_total)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise DecodeError(f"report row {index} is malformed: {type(exc).__name__}: {exc}") from None
+    return ReportRow(index=index, values=values, total=total, raw=record)
+
+
+class ReportJob:
+    """A report being generated, or done: `await job` waits until it is DONE.
+
+    `job.rows()` iterates its JSON data rows, `await job.download(path)` saves the CSV or
+    XLSX file; `job.status` is the last status seen (None before the first check).
+    """
+
+    def __init__(self, analytics: Analytics, report_id: str, status: ReportStatus | None) -> None:
+        self._analytics = analytics
+        self.id = report_id
+        self.status = status
+        self.status_checks = 0
+        """How many times the status was requested (by `refresh` and `wait`)."""
+
+    def __repr__(self) -> str:
+        status = self.status.value if self.status is not None else None
+        return f"ReportJob(id={self.id!r}, status={status!r})"
+
+    def __await__(self) -> Generator[Any, None, ReportJob]:
+        return self.wait().__await__()
+
+    def _path(self, operation: str) -> str:
+        return f"/{self.id}/{operation}"
+
+    async def _poll(self) -> float | None:
+        """Check the status once; returns the server's `Retry-After`, if any."""
+
+        def parse(response: httpx.Response) -> tuple[ReportState, float | None]:
+            state = structure(decode_json(response.content), ReportState)
+            return state, parse_retry_after(response.headers.get("retry-after"))
+
+        options = self._analytics._options("GET", self._path("status"))
+        state, retry_after = await self._analytics._call(options, parse)
+        self.status = state.status
+        self.status_checks += 1
+        return retry_after
+
+    async def refresh(self) -> ReportStatus:
+        """Check the status once and return it."""
+        await self._poll()
+        assert self.status is not None
+        return self.status
+
+    async def wait(
+        self,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 - a deadline over many requests
+        *,
+        poll_interval: float = FIRST_POLL_INTERVAL,
+        max_poll_interval: float = MAX_POLL_INTERVAL,
+    ) -> ReportJob:
+        """Poll until DONE (returns the job), FAILED (`ReportFailedError`) or `timeout` seconds
+        (`ReportTimeoutError`; the job goes on). Waits grow from `poll_interval` by 1.5x up to
+        `max_poll_interval`, and never less than a `Retry-After` the server sends."""
+        for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
+            if not isinstance(value, (int, float)) or not value > 0 or not math.isfinite(value):
+                raise InvalidArgumentError(f"{name} must be a positive number of seconds")
+        deadline = anyio.current_time() + timeout
+        delay = poll_interval
+        while True:
+            if self.status is not None:
+                self._raise_if_failed()
+                if self.status == ReportStatus.DONE:
+                    return self
+                remaining = deadline - anyio.current_time()
+                if remaining <= 0:
+                    raise self._timeout(timeout)
+                await anyio.sleep(min(delay, remaining))
+            with anyio.move_on_after(max(deadline - anyio.current_time(), 0)) as scope:
+                retry_after = await self._poll()
+            if scope.cancelled_caught:
+                raise self._timeout(timeout)
+            delay = max(min(delay * POLL_GROWTH, max_poll_interval), retry_after or 0)
+
+    def _raise_if_failed(self) -> None:
+        if self.status == ReportStatus.FAILED:
+            raise ReportFailedError(
+                f"analytics report {self.id} FAILED on the server; create it again (check its "
+                "date range and filters), or contact 8x8 support if it keeps failing",
+                report_id=self.id,
+            )
+
+    def _timeout(self, timeout: float) -> ReportTimeoutError:
+        status = self.status.value if self.status is not None else "unknown"
+        return ReportTimeoutError(
+            f"analytics report {self.id} was still {status} after {timeout:g}s; the server "
+            f"keeps working on it: wait again, or later use cc.analytics.report({self.id!r})",
+            report_id=self.id,
+            status=status,
+        )
+
+    def _check_ready(self) -> None:
+        self._raise_if_failed()
+        if self.status == ReportStatus.IN_PROGRESS:
+            raise InvalidArgumentError(
+                f"analytics report {self.id} is still IN_PROGRESS: `await job` (or "
+                "`await job.wait()`) before reading its data"
+            )
+
+    async def links(self) -> ReportLinks:
+        """The report's links (`/{id}/links`): status always, data and download once DONE."""
+        document = await self._analytics._call(
+            self._analytics._options("GET", self._path("links")), lambda r: decode_json(r.content)
+        )
+        if not isinstance(document, list):
+            raise DecodeError("the report links answer is not a JSON array")
+        found = structure_many(document, ReportLink)
+        by_relation = {link.relation: link.link for link in found}
+        return ReportLinks(
+            status=by_relation.get("status"),
+            data=by_relation.get("data"),
+            download=by_relation.get("download"),
+            all=tuple(found),
+        )
+
+    def rows(
+        self, page_size: int = 1000, *, prefetch: int | None = None, limit: int | None = None
+    ) -> PagePaginator[ReportRow]:
+        """The JSON data rows in order (subtotal and grand-total rows marked), `page_size` per
+        request, later pages fetched ahead. The server serves at most 10,000 rows this way:
+        past that a `ReportRowCapWarning` says to use `download()`."""
+        self._check_ready()
+        window = {} if prefetch is None else {"prefetch": prefetch}
+        return PagePaginator(self._fetch_rows, page_size=page_size, limit=limit, **window)
+
+    async def _fetch_rows(self, page: int, size: int) -> NumberedPage[ReportRow]:
+        def parse(response: httpx.Response) -> tuple[NumberedPage[ReportRow], int | None]:
+            document = decode_json(response.content)
+            if not isinstance(document, list):
+                raise DecodeError("a report data page is not a JSON array", body=response.content)
+            first = page * size
+            rows = [parse_row(record, first + i) for i, record in enumerate(document)]
+            has_next = "next" in response.links
+            numbered = NumberedPage(rows, _header_int(response, "x-total-pages"), has_next)
+            return numbered, _header_int(response, "x-total-elements")
+
+        options = self._analytics._options(
+            "GET", self._path("data"), params={"page": str(page), "size": str(size)}
+        )
+        numbered, total = await self._analytics._call(options, parse)
+        if page == 0 and total is not None and total > JSON_ROW_CAP:
+            warnings.warn(
+                f"analytics report {self.id} has {total:,} rows but its JSON data pages serve "
+                f"only {JSON_ROW_CAP:,}; use `await job.download(path)` (CSV or XLSX) for all",
+                ReportRowCapWarning,
+                stacklevel=2,
+            )
+        return numbered
+
+    async def download(
+        self,
+        path_or_dir: str | os.PathLike[str],
+        *,
+        format: ReportFormat = "csv",
+        overwrite: bool = False,
+    ) -> Path:
+        """Stream the report file to disk and return its path.
+
+        Given a directory, the file is named from the server's `Content-Disposition` (made
+        safe; the report title), and an existing name gets a numbered alternative
+        (`title (1).csv`) unless `overwrite`. Given a file path, that name is used, and an
+        existing file raises `FileExistsError` unless `overwrite`. Nothing is left behind on
+        failure; memory use does not grow with the file.
+        """
+        if format not in ACCEPT:
+            raise InvalidArgumentError(f"format must be 'csv' or 'xlsx'; got {format!r}")
+        target = Path(path_or_dir)
+        is_dir = await anyio.Path(target).is_dir()
+        directory, name = (target, None) if is_dir else (target.parent, target.name)
+        if not await anyio.Path(directory).is_dir():
+            raise InvalidArgumentError(
+                f"{str(directory)!r} is not an existing directory; create it first"
+            )
+        if name is not None and not overwrite and await anyio.Path(target).exists():
+            raise FileExistsError(f"{str(target)!r} exists; pass overwrite=True to replace it")
+        self._check_ready()
+        headers = {"Accept": ACCEPT[format], "Accept-Encoding": "identity"}
+        options = self._analytics._options("GET", self._path("download"), headers=headers)
+        async with self._analytics._stream(options) as response:
+            name = name or self._file_name(response, format)
+            with Staging(directory) as staging:
+                part, out = staging.new_part()
+                async with anyio.wrap_file(out) as sink:
+                    async for chunk in _body_chunks(response):
+                        await sink.write(chunk)
+                return staging.commit(part, name, overwrite=overwrite)
+
+    def _file_name(self, response: httpx.Response, format: str) -> str:
+        raw = disposition_filename(response.headers.get("content-disposition"))
+        name = safe_filename(raw or "", f"report-{self.id}.{format}")
+        return name if name.lower().endswith(f".{format}") else f"{name}.{format}"
+
+
+async def _body_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The body in chunks; a dropped connection raises `APIConnectionError`."""
+    try:
+        async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK):
+            yield chunk
+    except httpx.TransportError as exc:
+        url = redact_url(response.request.url)
+        kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+        detail = redact_text(str(exc)) or type(exc).__name__
+        raise kind(f"the download from {url} broke off: {detail}", method="GET", url=url) from exc

@@ -1,0 +1,217 @@
+"""`cc.analytics`: CC Historical Analytics summary reports, a job the server runs for you.
+
+`job = await cc.analytics.create_report(...)` checks every documented rule and starts the
+report; `await job` polls its status (growing intervals, `Retry-After`, a deadline) until
+DONE; `job.rows()` pages through the JSON data (1000 rows a page, fetched ahead);
+`await job.download(path)` streams the CSV or XLSX file to disk. Authenticates with the OAuth
+bearer token (refreshed as needed) and sends `X-Tenant-Info` when `tenant_info` is set.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import urllib.parse
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from typing import Any, Final, TypeVar
+
+import anyio
+import httpx
+
+from .._config import ApiFamily
+from .._convert import structure, structure_many
+from .._errors import (
+    BadRequestError,
+    ConfigurationError,
+    DecodeError,
+    InvalidArgumentError,
+    TenantInfoError,
+)
+from .._formats import decode_json
+from .._http import HttpPipeline, RequestOptions
+from ..models.analytics import ReportState, ReportType
+from ._analytics_validation import Granularity, check_against_type, report_body
+from ._report_job import ReportFormat, ReportJob, parse_row
+
+__all__ = [
+    "ANALYTICS_VERSIONS",
+    "DEFAULT_ANALYTICS_VERSION",
+    "Analytics",
+    "Granularity",
+    "ReportFormat",
+    "ReportJob",
+    "parse_row",
+]
+
+T = TypeVar("T")
+
+ANALYTICS_VERSIONS: Final = ("v7", "v8")
+DEFAULT_ANALYTICS_VERSION: Final = "v8"
+"""The document says v7; the vendor's current documentation, v8 (same flow)."""
+REGION_PREFIXES: Final = {"us": "", "eu": "/eu", "au": "/au", "ca": "/ca"}
+_TENANT_HINTS: Final = {
+    "X-Tenant-Info header is missing": (
+        "this is a multi-tenant customer: pass tenant_info='<tenant id>' to ContactCenter "
+        "(the server says the X-Tenant-Info header is missing)"
+    ),
+    "Invalid value for X-Tenant-Info header": (
+        "the server does not accept the configured tenant_info: check the tenant id passed as "
+        "tenant_info= (the server says the X-Tenant-Info value is invalid)"
+    ),
+}
+
+
+def _tenant_error(exc: BadRequestError) -> TenantInfoError | None:
+    for marker, hint in _TENANT_HINTS.items():
+        if marker in exc.body_excerpt:
+            return TenantInfoError(
+                hint,
+                status_code=exc.status_code,
+                method=exc.method or "GET",
+                url=exc.url or "",
+                body=exc.body_excerpt,
+                headers=exc.headers,
+            )
+    return None
+
+
+class Analytics:
+    """The CC Historical Analytics API of one region and version."""
+
+    def __init__(
+        self,
+        pipeline: HttpPipeline,
+        *,
+        region: str = "us",
+        version: str = DEFAULT_ANALYTICS_VERSION,
+    ) -> None:
+        if version not in ANALYTICS_VERSIONS:
+            raise ConfigurationError(
+                f"analytics_version must be one of {', '.join(ANALYTICS_VERSIONS)}; got {version!r}"
+            )
+        if region not in REGION_PREFIXES:
+            raise ConfigurationError(
+                f"analytics_region must be one of {', '.join(REGION_PREFIXES)}; got {region!r}"
+            )
+        self._pipeline = pipeline
+        self.region = region
+        self.version = version
+        self.base_path = f"{REGION_PREFIXES[region]}/analytics/cc/{version}/historical-metrics"
+        """The path under `api_base_url` every call starts with."""
+        self._types: dict[str, ReportType] | None = None
+        self._types_lock = anyio.Lock()
+
+    def __repr__(self) -> str:
+        return f"Analytics(region={self.region!r}, version={self.version!r})"
+
+    def _options(self, method: str, path: str = "", **kwargs: Any) -> RequestOptions:
+        return RequestOptions(
+            family=ApiFamily.ANALYTICS, method=method, path=self.base_path + path, **kwargs
+        )
+
+    async def _call(self, options: RequestOptions, parse: Callable[[httpx.Response], T]) -> T:
+        try:
+            return await self._pipeline.request_parsed(options, parse)
+        except BadRequestError as exc:
+            raise (_tenant_error(exc) or exc) from exc
+
+    @contextlib.asynccontextmanager
+    async def _stream(self, options: RequestOptions) -> AsyncIterator[httpx.Response]:
+        try:
+            async with self._pipeline.stream(options) as response:
+                yield response
+        except BadRequestError as exc:
+            raise (_tenant_error(exc) or exc) from exc
+
+    async def report_types(self) -> list[ReportType]:
+        """Every report type (summary and detailed) with its groupings and metrics."""
+        documents = await self._call(
+            self._options("GET", "/report-types", headers={"Accept": "application/json"}),
+            lambda r: decode_json(r.content),
+        )
+        if isinstance(documents, Mapping):
+            documents = [documents]
+        if not isinstance(documents, list):
+            raise DecodeError("the report types answer is not a JSON array")
+        types = structure_many(documents, ReportType)
+        self._types = {t.type: t for t in types}
+        return types
+
+    async def report_type(self, name: str) -> ReportType:
+        """One report type (`/report-types/{name}`); NotFoundError if the server has none."""
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidArgumentError("name must be a report type name")
+        path = "/report-types/" + urllib.parse.quote(name.strip(), safe="")
+        document = await self._call(
+            self._options("GET", path, headers={"Accept": "application/json"}),
+            lambda r: decode_json(r.content),
+        )
+        return structure(document, ReportType)
+
+    async def _known_types(self) -> dict[str, ReportType]:
+        async with self._types_lock:
+            if self._types is None:
+                await self.report_types()
+            assert self._types is not None
+            return self._types
+
+    async def create_report(
+        self,
+        *,
+        type: str,
+        title: str,
+        start: Any,
+        end: Any,
+        granularity: Granularity,
+        group_by: str,
+        filters: Mapping[str, object] | None = None,
+        metrics: Iterable[str] | None = None,
+        timezone: str | None = None,
+        intraday: tuple[Any, Any] | None = None,
+        include_subtotals: bool = False,
+        include_grand_total: bool = False,
+        check_report_types: bool = True,
+    ) -> ReportJob:
+        """Start a summary report; returns its `ReportJob` (`await job` waits until DONE).
+
+        `start`/`end` are aware datetimes, dates (midnight UTC) or ISO strings with a zone;
+        `filters` maps a filter to its values (`{"queue": ["103"], "media": ["Phone"]}`);
+        `intraday` is a (start, end) pair of times, at least 15 minutes, which may cross
+        midnight. Every documented rule is checked first (InvalidArgumentError says which),
+        then, unless `check_report_types=False`, the type, grouping, filters and metrics
+        against the server's report types (fetched once per client).
+        """
+        body = report_body(
+            type=type,
+            title=title,
+            start=start,
+            end=end,
+            granularity=granularity,
+            group_by=group_by,
+            filters=filters,
+            metrics=metrics,
+            timezone=timezone,
+            intraday=intraday,
+            include_subtotals=include_subtotals,
+            include_grand_total=include_grand_total,
+        )
+        if check_report_types:
+            known = await self._known_types()
+            check_against_type(
+                known.get(type),
+                type,
+                known,
+                group_by,
+                body["groupBy"]["filters"],
+                body.get("metrics", []),
+            )
+        options = self._options("POST", json=body, headers={"Accept": "application/json"})
+        state = await self._call(options, lambda r: structure(decode_json(r.content), ReportState))
+        return ReportJob(self, state.id, state.status)
+
+    def report(self, report_id: str | int) -> ReportJob:
+        """Re-attach to a report created earlier (its status is fetched on first wait)."""
+        if isinstance(report_id, bool) or not str(report_id).strip().isdigit():
+            raise InvalidArgumentError(
+                f"report_id must be a report's numeric id; got {report_id!r}"
+            )
+        return ReportJob(self, str(report_id).strip(), None)
