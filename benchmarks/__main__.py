@@ -1,18 +1,76 @@
-"""`python -m benchmarks`: run every benchmark and print its ratios."""
+"""`python -m benchmarks [name ...]`: run the benchmarks, print one table of the headline
+figures (all measured in this run), and write every figure to benchmarks/results/summary.json.
+
+Names: pipeline, stats_export, stream_throughput, analytics_rows (default: all, in order).
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Awaitable, Callable
+
 import anyio
 
-from . import bench_pipeline, stats_export, stream_throughput
+from . import analytics_rows, bench_pipeline, stats_export, stream_throughput
+from ._harness import RESULTS_DIR
+
+BENCHMARKS: dict[str, Callable[[], Awaitable[dict[str, float]]]] = {
+    "pipeline": bench_pipeline.main,
+    "stats_export": stats_export.main,
+    "stream_throughput": stream_throughput.main,
+    "analytics_rows": analytics_rows.main,
+}
+
+HEADLINES = [
+    ("pipeline", "sdk_over_httpx_time_c1", "SDK / raw httpx time per request, 1 at a time", "≈1"),
+    ("pipeline", "sdk_over_httpx_time_c8", "SDK / raw httpx time per request, 8 at a time", "≈1"),
+    ("stats_export", "a_speedup_default", "stats export, prefetch / sequential, 50 ms", "≥3"),
+    ("stats_export", "b_sdk_over_raw", "typed records / raw dicts throughput", "≥0.7"),
+    ("stats_export", "c_growth_mb", "export RSS growth, 20k → 200k records (MB)", "≈0"),
+    ("stream_throughput", "1_newline_json_sdk_over_raw", "SAPI typed / raw events/s, JSON", "≥0.3"),
+    ("stream_throughput", "1_newline_xml_sdk_over_raw", "SAPI typed / raw events/s, XML", "-"),
+    (
+        "stream_throughput",
+        "1_newline_json_sdk_typed_events_per_s",
+        "SAPI typed events/s, JSON",
+        "-",
+    ),
+    ("stream_throughput", "2_reconnect_to_event_s_default_median", "drop → next event (s)", "-"),
+    ("stream_throughput", "3_slow_consumer_peak_rss_growth_mb", "10x slow consumer RSS (MB)", "≈0"),
+    ("analytics_rows", "speedup", "report rows/s, job.rows() / sequential, 50 ms", "≥3"),
+    ("analytics_rows", "download_peak_over_size", "download() peak memory / file size", "≪1"),
+]
 
 
-async def main() -> None:
-    """Run the benchmarks one after another (never concurrently: they would skew each other)."""
-    await bench_pipeline.main()
-    await stats_export.main()
-    await stream_throughput.main()
+async def run(names: list[str]) -> dict[str, dict[str, float]]:
+    """Run the named benchmarks one after another (never concurrently: they would skew each
+    other) and return their figures by benchmark."""
+    return {name: await BENCHMARKS[name]() for name in names}
+
+
+def main() -> None:
+    names = sys.argv[1:] or list(BENCHMARKS)
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:
+        choices = ", ".join(BENCHMARKS)
+        raise SystemExit(f"unknown benchmark {', '.join(unknown)}; choose from {choices}")
+    figures = anyio.run(run, names)
+    rows = [
+        (description, f"{figures[name][key]:,.3g}", target)
+        for name, key, description, target in HEADLINES
+        if key in figures.get(name, {})
+    ]
+    width = max(len(row[0]) for row in rows)
+    print("\nHeadline figures (this run)")
+    print(f"  {'measure'.ljust(width)}  {'value':>10}  target")
+    for description, value, target in rows:
+        print(f"  {description.ljust(width)}  {value:>10}  {target}")
+    RESULTS_DIR.mkdir(exist_ok=True)
+    path = RESULTS_DIR / "summary.json"
+    path.write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"  all figures written to {path}")
 
 
 if __name__ == "__main__":
-    anyio.run(main)
+    main()

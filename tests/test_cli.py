@@ -4,6 +4,7 @@ as a real subprocess (interruptions, Ctrl-C), against sandboxes, checked against
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -214,6 +215,54 @@ def test_a_wrong_token_is_one_line_and_debug_shows_the_traceback(
     assert flag.exit_code == 0, "a flag overrides the variable"
 
 
+# --- report ---------------------------------------------------------------------------------
+
+
+def test_report_create_wait_download_then_status_and_rows(
+    sb: Sandbox, tmp_path: pathlib.Path
+) -> None:
+    end = sb.tenant.now.replace(minute=0, second=0, microsecond=0)
+    create = [
+        *("report", "create", "--type", "queue-interactions-summary", "--title", "CLI test"),
+        *("--start", (end - dt.timedelta(days=3)).isoformat(), "--end", end.isoformat()),
+        *("--granularity", "day", "--group-by", "queue", "--filter", "queue=101,102"),
+        *("--grand-total", "--download", str(tmp_path)),
+    ]
+    result = CliRunner().invoke(program, create, env=environment(sb))
+    assert result.exit_code == 0, result.output
+    report_id = re.search(r"report (\d+) created", result.stdout)[1]  # type: ignore[index]
+    assert f"report {report_id} DONE" in result.stdout
+    saved = pathlib.Path(re.search(r"saved (.+)", result.stdout)[1])  # type: ignore[index]
+    assert saved == tmp_path / "CLI test.csv"
+    expected = sb.analytics.expected_rows(report_id)
+    assert len(saved.read_text(encoding="utf-8").splitlines()) == len(expected) + 1  # header
+    status = CliRunner().invoke(program, ["report", "status", report_id], env=environment(sb))
+    assert status.stdout.strip() == "DONE"
+    out = tmp_path / "rows.jsonl"
+    rows = CliRunner().invoke(
+        program, ["report", "rows", report_id, "--out", str(out)], env=environment(sb)
+    )
+    assert rows.exit_code == 0, rows.output
+    written = jsonl(out)
+    assert len(written) == len(expected)
+    assert written[-1]["total"]["type"] == "grandtotal"  # type: ignore[index]
+
+
+def test_report_validation_errors_are_one_line(sb: Sandbox) -> None:
+    result = CliRunner().invoke(
+        program,
+        [
+            *("report", "create", "--type", "queue-interactions-summary", "--title", "bad/title"),
+            *("--start", "2024-06-01T00:00Z", "--end", "2024-06-02T00:00Z"),
+            *("--granularity", "day", "--group-by", "queue"),
+        ],
+        env=environment(sb),
+    )
+    assert result.exit_code == 1
+    assert "title" in result.output
+    assert "Traceback" not in result.output
+
+
 # --- stream ---------------------------------------------------------------------------------
 
 
@@ -319,10 +368,13 @@ def test_demo_runs_the_main_job_and_summarises_it(tmp_path: pathlib.Path) -> Non
     assert summary["events"] == len(events) > 0
     keys = [(e["msg_info"]["instance_id"], e["msg_info"]["sequence_id"]) for e in events]  # type: ignore[index]
     assert len(set(keys)) == len(keys), "no event delivered twice through the reconnect"
-    assert summary["files"] == [
-        str(tmp_path / "interactions.jsonl"),
-        str(tmp_path / "events.jsonl"),
-    ]
+    interactions, report, events_file = map(pathlib.Path, summary["files"])
+    assert interactions == tmp_path / "interactions.jsonl"
+    assert events_file == tmp_path / "events.jsonl"
+    assert report.parent == tmp_path
+    assert report.suffix == ".csv"
+    assert summary["report_rows"] > 0
+    assert len(report.read_text(encoding="utf-8").splitlines()) == summary["report_rows"] + 1
 
 
 def test_demo_prints_a_readable_summary_table() -> None:

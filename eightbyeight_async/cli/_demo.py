@@ -34,6 +34,7 @@ class DemoSummary:
     expected_records: int = 0
     identical: bool = False
     files: list[pathlib.Path] = attrs.field(factory=list)
+    report_rows: int = 0
     events: int = 0
     reconnects: int = 0
     duplicates_dropped: int = 0
@@ -48,6 +49,7 @@ class DemoSummary:
             ("interactions exported", f"{self.records:,}"),
             ("identical to the sandbox's ground truth", verified),
             ("faults injected and survived", f"{self.faults_injected}"),
+            ("analytics report rows", f"{self.report_rows:,}"),
             ("files written", "\n".join(str(path) for path in self.files)),
             ("SAPI events", f"{self.events:,}"),
             ("SAPI reconnects", f"{self.reconnects}"),
@@ -82,6 +84,26 @@ async def _export_interactions(
     done = await export_stats(cc, state, out, resume=False, console=console)
     expected = [int(record["interaction-id"]) for record in sb.expected("allinteractions", d=dates)]
     return out, done.records, expected
+
+
+async def _analytics_report(
+    cc: ContactCenter, sb: Sandbox, out_dir: pathlib.Path, console: Console
+) -> tuple[pathlib.Path, int]:
+    end = sb.tenant.now.replace(minute=0, second=0, microsecond=0)
+    console.print("running an analytics report (7 days by queue, daily) to CSV")
+    job = await cc.analytics.create_report(
+        type="queue-interactions-summary",
+        title="Demo queue report",
+        start=end - dt.timedelta(days=7),
+        end=end,
+        granularity="day",
+        group_by="queue",
+        include_grand_total=True,
+    )
+    await job.wait(timeout=60)
+    path = await job.download(out_dir, format="csv")
+    rows = [row async for row in job.rows()]
+    return path, len(rows)
 
 
 async def _consume_events(
@@ -129,6 +151,8 @@ async def run_demo(
             summary.files.append(path)
             summary.expected_records = len(expected)
             summary.identical = await anyio.to_thread.run_sync(_exported_ids, path) == expected
+            path, summary.report_rows = await _analytics_report(cc, sb, out_dir, console)
+            summary.files.append(path)
             path, events = await _consume_events(cc, sb, out_dir, seconds, console)
             summary.files.append(path)
         summary.events = events.stats.events
@@ -165,7 +189,7 @@ def demo_command(
     settings: Settings, out_dir: pathlib.Path, days: int, seconds: float, as_json: bool
 ) -> None:
     """Run the main job end to end on an embedded sandbox: a 30-day export under faults,
-    SAPI events through a forced reconnect, and a summary."""
+    an analytics report to CSV, SAPI events through a forced reconnect, and a summary."""
     console = Console(stderr=True)
     out_dir.mkdir(parents=True, exist_ok=True)
 
