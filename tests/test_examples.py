@@ -19,6 +19,12 @@ CASES = [
         r"(\d+) interactions of 40 agents written.*\n.*\nmatches the sandbox's ground truth: True",
     ),
     (
+        "report_job.py",
+        [],
+        r"report \d+ created; waiting\n7 days: \d+ presented, \d+ accepted, \d+ abandoned\n"
+        r"saved .*Queues by day\.csv",
+    ),
+    (
         "sapi_consumer.py",
         ["--seconds", "2", "--checkpoint", "sapi.json"],
         r"[1-9]\d* events \(.*\), 0 duplicates dropped, 0 reconnects; checkpoint in sapi.json",
