@@ -28,15 +28,21 @@ from ._errors import (
     TenantInfoError,
     TooManyClientsError,
     UnsafeArchiveError,
+    WebCallbackArgumentError,
     WebCallbackError,
 )
 from ._pagination import OffsetPaginator, PagePaginator
 from ._retry import RetryPolicy
 from ._safe_zip import ArchiveLimits
 from ._serialize import to_dict
+from ._userdata import UserDataToken, decode_pairs, encode_pairs
 from .resources._report_job import ReportJob
 from .resources.analytics import Analytics
 from .resources.attachments import AttachmentDownload, Attachments
+from .resources.callbacks import Callbacks
+from .resources.click_to_dial import ClickToDial, make_call_url
+from .resources.external_ivr import ExternalIvr
+from .resources.interaction_data import InteractionData
 from .resources.stats import Stats
 
 __version__ = "0.1.0"
@@ -54,12 +60,16 @@ __all__ = [
     "AuthenticationError",
     "BadGatewayError",
     "BadRequestError",
+    "Callbacks",
+    "ClickToDial",
     "ConfigurationError",
     "ContactCenter",
     "DateRange",
     "DecodeError",
     "EightByEightError",
+    "ExternalIvr",
     "GatewayTimeoutError",
+    "InteractionData",
     "InternalServerError",
     "InvalidArgumentError",
     "Limits",
@@ -79,7 +89,12 @@ __all__ = [
     "TenantInfoError",
     "TooManyClientsError",
     "UnsafeArchiveError",
+    "UserDataToken",
+    "WebCallbackArgumentError",
     "WebCallbackError",
-    "to_dict",
     "__version__",
+    "decode_pairs",
+    "encode_pairs",
+    "make_call_url",
+    "to_dict",
 ]

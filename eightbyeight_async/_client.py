@@ -27,6 +27,10 @@ from ._redact import Secret, install_log_redaction
 from ._retry import RetryPolicy
 from .resources.analytics import DEFAULT_ANALYTICS_VERSION, Analytics
 from .resources.attachments import Attachments
+from .resources.callbacks import Callbacks
+from .resources.click_to_dial import ClickToDial
+from .resources.external_ivr import ExternalIvr
+from .resources.interaction_data import InteractionData
 from .resources.stats import Stats
 from .streaming import Streaming
 
@@ -129,6 +133,14 @@ class ContactCenter:
         """The Historical Statistics API (`/api/stats/...`)."""
         self.streaming = Streaming(self._pipeline, tenant)
         """The Streaming API (SAPI): `async with cc.streaming.subscribe(...) as events`."""
+        self.callbacks = Callbacks(self._pipeline)
+        """The web callback API: `await cc.callbacks.create(...)`, `.delete(ext_id)`."""
+        self.interaction_data = InteractionData(self._pipeline)
+        """Interaction Data Augmentation: set variables on, and read, a live interaction."""
+        self.external_ivr = ExternalIvr(self._pipeline)
+        """The External IVR API: `await cc.external_ivr.forward_to_queue(...)`."""
+        self.click_to_dial = ClickToDial(self.base_url)
+        """Click-to-dial URLs for the agent's browser (`/AGUI/make_call.php`); no I/O."""
         self.analytics = Analytics(
             self._pipeline, region=self.analytics_region, version=analytics_version
         )
@@ -212,7 +224,7 @@ class ContactCenter:
 
         `api` names the family: one of "stats", "realtime", "recordings", "schedules",
         "attachments", "streaming", "recording_control", "interaction_data", "callbacks",
-        "external_ivr", "analytics", "recent_calls".
+        "callback_deletion", "external_ivr", "analytics", "recent_calls".
         """
         family = _FAMILIES_BY_KEY.get(api)
         if family is None or family is ApiFamily.OAUTH:

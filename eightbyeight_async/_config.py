@@ -63,6 +63,8 @@ class ApiFamily(enum.Enum):
     RECORDING_CONTROL = ("recording_control", Host.CONTACT_CENTER, Credential.ACTION_TOKEN, 8)
     INTERACTION_DATA = ("interaction_data", Host.CONTACT_CENTER, Credential.ACTION_TOKEN, 8)
     CALLBACKS = ("callbacks", Host.CONTACT_CENTER, Credential.ACTION_TOKEN_QUERY, 8)
+    # Deleting web callbacks is a separate REST API: Basic auth with the action token.
+    CALLBACK_DELETION = ("callback_deletion", Host.CONTACT_CENTER, Credential.ACTION_TOKEN, 8)
     EXTERNAL_IVR = ("external_ivr", Host.CONTACT_CENTER, Credential.ACTION_TOKEN_QUERY, 8)
     ANALYTICS = ("analytics", Host.API, Credential.OAUTH_BEARER, 8)
     OAUTH = ("oauth", Host.API, Credential.OAUTH_CLIENT, 2)

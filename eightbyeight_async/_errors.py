@@ -22,6 +22,8 @@
     ├── ReportFailedError           an analytics report job ended in FAILED
     ├── ReportTimeoutError          an analytics report job was not DONE by the deadline
     ├── WebCallbackError            the web callback API answered with a ctl_error code
+    │   └── WebCallbackArgumentError   refused before sending: the server would answer that
+    │                                  code (also an InvalidArgumentError)
     └── StreamError                 the SAPI streaming reader cannot go on
         ├── TooManyClientsError     the tenant already has three listening clients
         └── FramingError            the stream's bytes cannot be split into events
@@ -208,6 +210,16 @@ class TenantInfoError(BadRequestError):
 class ReportRowCapWarning(UserWarning):
     """A report has more rows than its JSON data pages serve (10,000); `job.rows()` yields only
     those. `await job.download(path)` (CSV or XLSX) has every row."""
+
+
+class WebCallbackArgumentError(WebCallbackError, InvalidArgumentError):
+    """A web callback request refused before any I/O because the server would reject it with
+    the `ctl_error` code it carries (e.g. 16: `extTransactionData` over 500 characters)."""
+
+    def __init__(self, code: str, meaning: str, detail: str):
+        super().__init__(code, meaning)
+        self.args = (f"{detail} (the server would answer ctl_error={code}: {meaning})",)
+        self.detail = detail
 
 
 STATUS_ERRORS: dict[int, type[APIStatusError]] = {

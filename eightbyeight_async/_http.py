@@ -69,6 +69,9 @@ class RequestOptions:
     retry: RetryPolicy | None = None
     timeout: httpx.Timeout | None = None
     """Overrides the client's timeout (a stream sets no read timeout: it detects stalls)."""
+    follow_redirects: bool = True
+    """False hands a redirect back as the answer (the web callback reports through its
+    `Location`, a customer page the SDK must not fetch)."""
 
     @property
     def is_idempotent(self) -> bool:
@@ -221,7 +224,9 @@ class HttpPipeline:
         async with self._limiters[options.family]:
             started = time.perf_counter()
             try:
-                response = await self._send_following_redirects(request)
+                response = await self._send_following_redirects(
+                    request, follow=options.follow_redirects
+                )
             except httpx.TransportError as exc:
                 raise self._transport_failure(options, request, exc) from exc
             try:
@@ -233,7 +238,9 @@ class HttpPipeline:
                         response.status_code,
                         (time.perf_counter() - started) * 1000,
                     )
-                if not response.is_success:
+                if not response.is_success and not (
+                    response.is_redirect and not options.follow_redirects
+                ):
                     await self._raise_status_failure(options, response, bearer)
                 yield response
             finally:
@@ -278,11 +285,13 @@ class HttpPipeline:
             )
         return base + path if path.startswith("/") else f"{base}/{path}"
 
-    async def _send_following_redirects(self, request: httpx.Request) -> httpx.Response:
+    async def _send_following_redirects(
+        self, request: httpx.Request, *, follow: bool = True
+    ) -> httpx.Response:
         """Send; follow up to MAX_REDIRECTS redirects, never carrying credentials off-origin."""
         for _ in range(MAX_REDIRECTS + 1):
             response = await self._client.send(request, stream=True, follow_redirects=False)
-            if not response.is_redirect:
+            if not response.is_redirect or not follow:
                 return response
             await response.aclose()
             request = self._redirect_request(request, response)

@@ -12,7 +12,12 @@ from ._analytics import PATH as ANALYTICS_PATH
 from ._analytics import REGION_PATH as ANALYTICS_REGION_PATH
 from ._analytics import AnalyticsApi
 from ._attachments import PATH as ATTACHMENTS_PATH
+from ._callbacks import CREATE_PATH as CALLBACK_CREATE_PATH
+from ._callbacks import DELETE_PATH as CALLBACK_DELETE_PATH
+from ._external_ivr import PATH as EXTERNAL_IVR_PATH
 from ._faults import FaultMiddleware
+from ._interaction_data import GUID_PATH as INTERACTION_DATA_GUID_PATH
+from ._interaction_data import PATH as INTERACTION_DATA_PATH
 from ._stats import StatsApi
 from ._streaming_wire import PATH as STREAMING_PATH
 from ._streaming_wire import StreamEndpoint
@@ -36,5 +41,16 @@ def build_app(sandbox: Sandbox) -> ASGIApp:
         Route(ANALYTICS_PATH, analytics.endpoint, methods=["GET", "POST"]),
         Route(ANALYTICS_REGION_PATH, analytics.endpoint, methods=["GET", "POST"]),
         Route(ATTACHMENTS_PATH, sandbox.attachments.endpoint, methods=["GET"]),
+        Route(CALLBACK_CREATE_PATH, sandbox.callbacks.create_endpoint, methods=["GET", "POST"]),
+        Route(CALLBACK_DELETE_PATH, sandbox.callbacks.delete_endpoint, methods=["DELETE"]),
+        Route(
+            INTERACTION_DATA_PATH, sandbox.interaction_data.endpoint, methods=["GET", "POST", "PUT"]
+        ),
+        Route(
+            INTERACTION_DATA_GUID_PATH,
+            sandbox.interaction_data.endpoint,
+            methods=["GET", "POST", "PUT"],
+        ),
+        Route(EXTERNAL_IVR_PATH, sandbox.external_ivr.endpoint, methods=["GET", "POST"]),
     ]
     return FaultMiddleware(Starlette(routes=routes), sandbox.faults)

@@ -22,7 +22,10 @@ from ._analytics import AnalyticsService
 from ._app import build_app
 from ._attachments import AttachmentsService
 from ._auth import TokenIssuer
+from ._callbacks import CallbacksService
+from ._external_ivr import ExternalIvrService
 from ._faults import FaultPlan, suppress_injected_reset_logs
+from ._interaction_data import InteractionDataService
 from ._stats import StatsService
 from ._streaming import StreamingServer
 from ._tenant import DEFAULT_NOW, Credentials, Tenant, TenantSpec, generate_tenant
@@ -81,6 +84,9 @@ class Sandbox:
         self.faults = FaultPlan(seed)
         self.tokens = TokenIssuer(self.tenant.credentials, ttl=token_ttl)
         self.streaming = StreamingServer(self.tenant, seed=seed, time_scale=sapi_time_scale)
+        self.callbacks = CallbacksService(self.tenant)
+        self.interaction_data = InteractionDataService(self.tenant)
+        self.external_ivr = ExternalIvrService(self.tenant)
         self.analytics = AnalyticsService(self.tenant, self.tokens)
         self.attachments = AttachmentsService(self.tenant, seed=seed)
         self._port = port

@@ -1,0 +1,53 @@
+"""`cc.external_ivr`: the External IVR API (`/SC/externalIvrAction.php`).
+
+An IVR script can relay a call to an external IVR; that IVR then tells the contact center
+where to route the call once it hangs up. The only action available is `wForwardACD` (to a
+queue; `wForwardAgent` is documented as "not yet available"). `extIvrData` carries
+`[name|value]` pairs for the agent's transaction panel, 500 characters at most. The action
+token travels as `tenant=`/`token=` parameters.
+
+The document lists no response codes; the SDK maps statuses like every API (400 bad request,
+401 credentials, 404 unknown call).
+"""
+
+from __future__ import annotations
+
+from .._config import ApiFamily
+from .._http import HttpPipeline, RequestOptions
+from .._userdata import Pairs, encode_limited
+from ._identify import digits, documented_statuses, one_identifier
+
+ACTION_PATH = "/SC/externalIvrAction.php"
+FORWARD_TO_QUEUE = "wForwardACD"
+EXT_IVR_DATA_LIMIT = 500
+
+
+class ExternalIvr:
+    """The External IVR API."""
+
+    def __init__(self, pipeline: HttpPipeline) -> None:
+        self._pipeline = pipeline
+
+    async def forward_to_queue(
+        self, *, sip_id: str, queue_id: str | int, ext_ivr_data: Pairs | None = None
+    ) -> None:
+        """Route the call with SIP Call-ID `sip_id` to queue `queue_id` (`wForwardACD`)
+        when the external IVR ends it, with `ext_ivr_data` for the agent's panel."""
+        _, call = one_identifier(sip_id=sip_id)
+        params = {
+            "sip_id": call,
+            "action": FORWARD_TO_QUEUE,
+            "param": digits("queue_id", queue_id),
+        }
+        if ext_ivr_data is not None:
+            params["extIvrData"] = encode_limited(
+                ext_ivr_data, parameter="ext_ivr_data", limit=EXT_IVR_DATA_LIMIT
+            )
+        options = RequestOptions(
+            family=ApiFamily.EXTERNAL_IVR, method="POST", path=ACTION_PATH, data=params
+        )
+        with documented_statuses(
+            not_found=f"no call with sip_id={call!r} is in the external IVR (it may have ended)",
+            bad_request=f"the external IVR action was refused (is queue {params['param']} valid?)",
+        ):
+            await self._pipeline.request(options)

@@ -1,0 +1,90 @@
+"""`cc.interaction_data`: the Interaction Data Augmentation API (`/api/v1/interaction/data/`).
+
+Set variables on a live interaction, identified by the SIP call id of its eIVR leg or by its
+interaction guid, and read back the interaction's context. Basic auth with the tenant and its
+action token. Variable names and display names are checked before sending (see
+`InteractionVariable`); a 404 means the interaction is not (or no longer) in the tenant.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+
+import httpx
+
+from .._config import ApiFamily
+from .._convert import structure
+from .._errors import InvalidArgumentError
+from .._formats import decode_json
+from .._http import HttpPipeline, RequestOptions
+from ..models.interaction_data import InteractionContext, InteractionVariable
+from ._identify import documented_statuses, one_identifier
+
+BASE_PATH = "/api/v1/interaction/data/"
+_WIRE_IDS = {"call_id": "callId", "guid": "guid"}
+
+
+def _statuses(name: str, value: str) -> AbstractContextManager[None]:
+    return documented_statuses(
+        not_found=f"no interaction with {name}={value!r} in this tenant (it may have ended)",
+        bad_request="the interaction data API refused the request (action not supported)",
+    )
+
+
+class InteractionData:
+    """The Interaction Data Augmentation API."""
+
+    def __init__(self, pipeline: HttpPipeline) -> None:
+        self._pipeline = pipeline
+
+    async def set_variables(
+        self,
+        variables: Iterable[InteractionVariable],
+        *,
+        call_id: str | None = None,
+        guid: str | None = None,
+    ) -> None:
+        """Set `variables` on the interaction with SIP `call_id` or interaction `guid`
+        (give one). Setting a variable again replaces it; safe to retry."""
+        name, value = one_identifier(call_id=call_id, guid=guid)
+        listed = list(variables)
+        if not listed or not all(isinstance(v, InteractionVariable) for v in listed):
+            raise InvalidArgumentError(
+                "variables must be one or more InteractionVariable(name, value, ...)"
+            )
+        options = RequestOptions(
+            family=ApiFamily.INTERACTION_DATA,
+            method="POST",
+            path=BASE_PATH,
+            params={_WIRE_IDS[name]: value},
+            json={"variables": [v.to_wire() for v in listed]},
+            idempotent=True,
+        )
+        with _statuses(name, value):
+            await self._pipeline.request(options)
+
+    async def context(
+        self, *, guid: str | None = None, call_id: str | None = None
+    ) -> InteractionContext:
+        """The context of the interaction with `guid` (or SIP `call_id`): its channel,
+        caller, queue, agent and the data collected in the IVR."""
+        name, value = one_identifier(guid=guid, call_id=call_id)
+        if name == "guid":
+            path, params = f"{BASE_PATH}guid/{urllib.parse.quote(value, safe='')}", None
+        else:
+            path, params = BASE_PATH, {"callId": value}
+        options = RequestOptions(
+            family=ApiFamily.INTERACTION_DATA,
+            method="GET",
+            path=path,
+            params=params,
+            headers={"Accept": "application/json"},
+        )
+        with _statuses(name, value):
+            return await self._pipeline.request_parsed(options, _parse_context)
+
+
+def _parse_context(response: httpx.Response) -> InteractionContext:
+    return structure(decode_json(response.content), InteractionContext)
