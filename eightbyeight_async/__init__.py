@@ -43,6 +43,7 @@ from .resources.callbacks import Callbacks
 from .resources.click_to_dial import ClickToDial, make_call_url
 from .resources.external_ivr import ExternalIvr
 from .resources.interaction_data import InteractionData
+from .resources.realtime import AgentStatusChanged, QueueSizeChanged, Realtime, RealtimeSnapshot
 from .resources.stats import Stats
 
 __version__ = "0.1.0"
@@ -52,6 +53,7 @@ __all__ = [
     "APIError",
     "APIStatusError",
     "APITimeoutError",
+    "AgentStatusChanged",
     "Analytics",
     "ApiFamily",
     "ArchiveLimits",
@@ -77,7 +79,10 @@ __all__ = [
     "OffsetPaginator",
     "PagePaginator",
     "PermissionDeniedError",
+    "QueueSizeChanged",
     "RateLimitError",
+    "Realtime",
+    "RealtimeSnapshot",
     "ReportFailedError",
     "ReportJob",
     "ReportRowCapWarning",

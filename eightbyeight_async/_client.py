@@ -31,6 +31,7 @@ from .resources.callbacks import Callbacks
 from .resources.click_to_dial import ClickToDial
 from .resources.external_ivr import ExternalIvr
 from .resources.interaction_data import InteractionData
+from .resources.realtime import Realtime
 from .resources.stats import Stats
 from .streaming import Streaming
 
@@ -131,6 +132,8 @@ class ContactCenter:
         )
         self.stats = Stats(self._pipeline)
         """The Historical Statistics API (`/api/stats/...`)."""
+        self.realtime = Realtime(self._pipeline)
+        """The Real-time Statistics API (`/api/rtstats/stats/...`) and `watch()`."""
         self.streaming = Streaming(self._pipeline, tenant)
         """The Streaming API (SAPI): `async with cc.streaming.subscribe(...) as events`."""
         self.callbacks = Callbacks(self._pipeline)

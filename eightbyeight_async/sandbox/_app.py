@@ -18,6 +18,7 @@ from ._external_ivr import PATH as EXTERNAL_IVR_PATH
 from ._faults import FaultMiddleware
 from ._interaction_data import GUID_PATH as INTERACTION_DATA_GUID_PATH
 from ._interaction_data import PATH as INTERACTION_DATA_PATH
+from ._realtime import PATH as REALTIME_PATH
 from ._stats import StatsApi
 from ._streaming_wire import PATH as STREAMING_PATH
 from ._streaming_wire import StreamEndpoint
@@ -36,6 +37,7 @@ def build_app(sandbox: Sandbox) -> ASGIApp:
     analytics = AnalyticsApi(sandbox.analytics)
     routes: list[BaseRoute] = [
         Route("/api/stats/{path:path}", StatsApi(sandbox.stats).endpoint, methods=["GET"]),
+        Route(REALTIME_PATH, sandbox.realtime.endpoint, methods=["GET"]),
         Route(STREAMING_PATH, StreamEndpoint(sandbox.streaming, data_token), methods=["GET"]),
         Route("/oauth/v2/token", sandbox.tokens.token_endpoint, methods=["POST"]),
         Route(ANALYTICS_PATH, analytics.endpoint, methods=["GET", "POST"]),
