@@ -387,3 +387,34 @@ def test_demo_prints_a_readable_summary_table() -> None:
     text = console.export_text()
     assert re.search(r"identical to the sandbox's ground truth\s*\S\s*yes", text)
     assert re.search(r"SAPI reconnects\s*\S\s*2", text)
+
+
+# --- realtime -------------------------------------------------------------------------------
+
+
+def test_realtime_tables_show_the_servers_agents_and_queues(sb: Sandbox) -> None:
+    env = {**environment(sb), "COLUMNS": "200"}
+    agents = CliRunner().invoke(program, ["realtime", "agents"], env=env)
+    assert agents.exit_code == 0, agents.output
+    for agent_id in sb.realtime.agents():
+        assert agent_id in agents.stdout
+    queues = CliRunner().invoke(program, ["realtime", "queues"], env=env)
+    assert queues.exit_code == 0, queues.output
+    for queue in sb.realtime.queues().values():
+        assert queue["queue-name"] in queues.stdout
+
+
+def test_realtime_watch_redraws_on_changes_and_stops(sb: Sandbox) -> None:
+    queue_id = next(iter(sb.realtime.queues()))
+    process = spawn(sb, "realtime", "queues", "--watch", "--interval", "0.1", "--updates", "2")
+    for size in range(100, 400):  # keep changing until the watcher has seen a change
+        sb.realtime.set_queue_size(queue_id, size)
+        try:
+            process.wait(timeout=0.3)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0, stderr
+    assert "2 updates" in stderr
+    assert re.search(r"\b[1-3]\d\d\b", stdout), "the redrawn table shows the new size"

@@ -25,6 +25,12 @@ CASES = [
         r"saved .*Queues by day\.csv",
     ),
     (
+        "realtime_dashboard.py",
+        ["--seconds", "2", "--interval", "0.2"],
+        r"watching 12 agents, 4 queues\n(.|\n)*agent \w+: AVAILABLE -> \w+"
+        r"(.|\n)*[1-9]\d* changes seen",
+    ),
+    (
         "sapi_consumer.py",
         ["--seconds", "2", "--checkpoint", "sapi.json"],
         r"[1-9]\d* events \(.*\), 0 duplicates dropped, 0 reconnects; checkpoint in sapi.json",

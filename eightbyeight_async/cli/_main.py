@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any, NoReturn, TypeVar
@@ -96,6 +97,15 @@ def _sole(error: BaseException) -> BaseException:
     while isinstance(error, BaseExceptionGroup) and len(error.exceptions) == 1:
         error = error.exceptions[0]
     return error
+
+
+async def cancel_on_signal(scope: anyio.CancelScope) -> None:
+    """Cancel `scope` on Ctrl-C or SIGTERM, so a long-running command closes cleanly (its
+    connections, checkpoint and summary) instead of dying mid-write."""
+    with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+        async for _ in signals:
+            scope.cancel()
+            return
 
 
 class _Program(click.Group):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import pathlib
-import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -16,7 +15,7 @@ import click
 from .._client import ContactCenter
 from .._serialize import json_line, to_dict
 from ..streaming import OUTPUT_TYPES, EventStream, FileCheckpointStore, OutputType, StreamEvent
-from ._main import Settings, program, run
+from ._main import Settings, cancel_on_signal, program, run
 
 
 def event_line(event: StreamEvent) -> str:
@@ -43,13 +42,6 @@ def _output(out: str) -> Iterator[IO[str]]:
         yield file
 
 
-async def _cancel_on_signal(scope: anyio.CancelScope) -> None:
-    with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
-        async for _ in signals:
-            scope.cancel()
-            return
-
-
 async def stream_events(
     cc: ContactCenter,
     subscription_id: str | None,
@@ -66,7 +58,7 @@ async def stream_events(
     store = FileCheckpointStore(checkpoint) if checkpoint is not None else None
     started = time.perf_counter()
     async with anyio.create_task_group() as tg:
-        tg.start_soon(_cancel_on_signal, tg.cancel_scope)
+        tg.start_soon(cancel_on_signal, tg.cancel_scope)
         with anyio.move_on_after(duration if duration is not None else float("inf")):
             async with cc.streaming.subscribe(
                 subscription_id, output=output, checkpoint=store

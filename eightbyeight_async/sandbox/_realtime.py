@@ -20,7 +20,7 @@ from ._tenant import Tenant
 PATH = "/api/rtstats/stats/{path:path}"
 AGENTS = Entity("agents", "agent", ())
 QUEUES = Entity("queues", "queue", ())
-_QUEUE_TYPES = {"T": "phone", "C": "chat", "E": "email", "V": "vmail"}
+_QUEUE_TYPES = {"T": "phone", "C": "chat", "Z": "email", "V": "vmail"}
 
 
 def _agent(rng: random.Random, agent: Mapping[str, str], index: int) -> dict[str, str]:
