@@ -31,11 +31,12 @@ from ._errors import (
     WebCallbackArgumentError,
     WebCallbackError,
 )
-from ._pagination import OffsetPaginator, PagePaginator
+from ._pagination import OffsetPaginator, PagePaginator, RowsPaginator
 from ._retry import RetryPolicy
 from ._safe_zip import ArchiveLimits
 from ._serialize import to_dict
 from ._userdata import UserDataToken, decode_pairs, encode_pairs
+from .models.recent_calls import Duration, Range
 from .resources._report_job import ReportJob
 from .resources.analytics import Analytics
 from .resources.attachments import AttachmentDownload, Attachments
@@ -44,6 +45,7 @@ from .resources.click_to_dial import ClickToDial, make_call_url
 from .resources.external_ivr import ExternalIvr
 from .resources.interaction_data import InteractionData
 from .resources.realtime import AgentStatusChanged, QueueSizeChanged, Realtime, RealtimeSnapshot
+from .resources.recent_calls import RecentCalls
 from .resources.stats import Stats
 
 __version__ = "0.1.0"
@@ -68,6 +70,7 @@ __all__ = [
     "ContactCenter",
     "DateRange",
     "DecodeError",
+    "Duration",
     "EightByEightError",
     "ExternalIvr",
     "GatewayTimeoutError",
@@ -80,14 +83,17 @@ __all__ = [
     "PagePaginator",
     "PermissionDeniedError",
     "QueueSizeChanged",
+    "Range",
     "RateLimitError",
     "Realtime",
     "RealtimeSnapshot",
+    "RecentCalls",
     "ReportFailedError",
     "ReportJob",
     "ReportRowCapWarning",
     "ReportTimeoutError",
     "RetryPolicy",
+    "RowsPaginator",
     "ServerBusyError",
     "Stats",
     "StreamError",

@@ -32,6 +32,7 @@ from .resources.click_to_dial import ClickToDial
 from .resources.external_ivr import ExternalIvr
 from .resources.interaction_data import InteractionData
 from .resources.realtime import Realtime
+from .resources.recent_calls import RecentCalls
 from .resources.stats import Stats
 from .streaming import Streaming
 
@@ -134,6 +135,10 @@ class ContactCenter:
         """The Historical Statistics API (`/api/stats/...`)."""
         self.realtime = Realtime(self._pipeline)
         """The Real-time Statistics API (`/api/rtstats/stats/...`) and `watch()`."""
+        self.recent_calls = RecentCalls(
+            self._pipeline, region=self.recent_calls_region, tenant=tenant
+        )
+        """The Customer Experience Recent Calls API: `cc.recent_calls.search(...)`."""
         self.streaming = Streaming(self._pipeline, tenant)
         """The Streaming API (SAPI): `async with cc.streaming.subscribe(...) as events`."""
         self.callbacks = Callbacks(self._pipeline)

@@ -330,3 +330,68 @@ class PagePaginator(Generic[T]):
         """The first page only (one request)."""
         records = (await self._fetch_page(0, self.page_size)).records
         return records if self.limit is None else records[: self.limit]
+
+
+@attrs.frozen
+class HitsPage(Generic[T]):
+    """One page of a `hits`-counted listing: its records and the total number of matches."""
+
+    records: list[T]
+    hits: int | None
+
+
+class RowsPaginator(Generic[T]):
+    """Records of a `page`/`rows` listing (Recent Calls: `page` from 1, up to 5000 rows).
+
+    The first page tells `hits`, which bounds the rest: later pages are fetched ahead in
+    windows of `prefetch`, records in order. An empty or short page, or reaching `hits`,
+    ends it. `limit=` stops after that many records.
+    """
+
+    def __init__(
+        self,
+        fetch_page: Callable[[int, int], Awaitable[HitsPage[T]]],
+        *,
+        page_size: int,
+        max_page_size: int,
+        prefetch: int = DEFAULT_PREFETCH,
+        limit: int | None = None,
+    ) -> None:
+        _check_window(prefetch, limit)
+        if isinstance(page_size, bool) or not isinstance(page_size, int):
+            raise InvalidArgumentError(f"page_size must be an int; got {page_size!r}")
+        if not 1 <= page_size <= max_page_size:
+            raise InvalidArgumentError(
+                f"page_size must be between 1 and {max_page_size}; got {page_size}"
+            )
+        self._fetch_page = fetch_page
+        self.page_size = page_size
+        self.prefetch = prefetch
+        self.limit = limit
+
+    def __repr__(self) -> str:
+        return (
+            f"RowsPaginator(page_size={self.page_size}, prefetch={self.prefetch}, "
+            f"limit={self.limit})"
+        )
+
+    async def _page(self, index: int) -> Page[list[T]]:
+        page = await self._fetch_page(index + 1, self.page_size)
+        count = len(page.records)
+        total = None if page.hits is None else math.ceil(page.hits / self.page_size)
+        last = count < self.page_size or (total is not None and index + 1 >= total)
+        return Page(page.records, count, last=last, total_pages=total)
+
+    def pages(self) -> AsyncIterator[list[T]]:
+        """The listing page by page, cut at `limit`."""
+        max_pages = None if self.limit is None else math.ceil(self.limit / self.page_size)
+        stream = PageStream(self._page, prefetch=self.prefetch, max_pages=max_pages)
+        return _LimitedPages(stream, self.limit)
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return _Flattened(self.pages())
+
+    async def first_page(self) -> list[T]:
+        """The first page only (one request)."""
+        records = (await self._fetch_page(1, self.page_size)).records
+        return records if self.limit is None else records[: self.limit]

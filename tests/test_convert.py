@@ -25,7 +25,7 @@ class Sample:
     enabled: bool
     process_time: int | None
     accept_timestamp: datetime | None
-    status_event_ts: datetime | None = wire_field("statusEventTS", default=None)  # noqa: RUF009
+    status_event_ts: datetime | None = wire_field("statusEventTS", default=None)
     wait: timedelta | None = None
     accepted: Buckets | None = None
     extra: dict[str, Any] = attrs.field(factory=dict)

@@ -119,7 +119,7 @@ class DeletedWebCallback:
     """The delete result of one web callback interaction."""
 
     interaction_guid: str = wire_field("interactionGuid")
-    delete_status: DeleteStatus = wire_field("deleteStatus")  # noqa: RUF009 - an attrs field
+    delete_status: DeleteStatus = wire_field("deleteStatus")
     phone: str | None = None
     transaction_id: int | None = wire_field("transactionID", default=None)
     reason: DeleteFailureReason | None = None

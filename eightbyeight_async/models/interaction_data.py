@@ -112,14 +112,14 @@ class InteractionContext:
     table); fields that are not always available are None when absent."""
 
     interaction_id: str = wire_field("InteractionId")
-    create_time: datetime = wire_field("CreateTime")  # noqa: RUF009 - an attrs field
+    create_time: datetime = wire_field("CreateTime")
     channel: str | None = wire_field("Channel", default=None)
     """The number the caller dialled (inbound calls)."""
     ani: str | None = wire_field("ANI", default=None)
     """The caller id of the caller."""
     caller_name: str | None = wire_field("CallerName", default=None)
     queue_id: int | None = wire_field("QueueId", default=None)
-    queue_time: datetime | None = wire_field("QueueTime", default=None)  # noqa: RUF009 - an attrs field
+    queue_time: datetime | None = wire_field("QueueTime", default=None)
     priority: int | None = wire_field("Priority", default=None)
     agent_id: str | None = wire_field("AgentId", default=None)
     user_input: tuple[UserInput, ...] = wire_field("UserInput", factory=tuple)

@@ -1,0 +1,241 @@
+"""`cc.recent_calls`: the Customer Experience Recent Calls API (`POST
+/customerexperience/v1/recentCallData/{region}`), searched with typed filters and paged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import zoneinfo
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, Literal
+
+from .._config import ApiFamily
+from .._convert import structure_many
+from .._dates import validate_timezone
+from .._errors import DecodeError, InvalidArgumentError
+from .._formats import decode_json
+from .._http import HttpPipeline, RequestOptions
+from .._pagination import HitsPage, RowsPaginator
+from ..models.recent_calls import INTEGER_FIELDS, Duration, Range, RecentCall
+
+RecentCallsDuration = Literal["today", "yesterday", "week", "month", "allhistory"]
+DURATIONS: Final = ("today", "yesterday", "week", "month", "allhistory")
+MAX_ROWS: Final = 5000
+DEFAULT_ROWS: Final = 500
+API_VERSION: Final = "v1"
+CALL_DATE_FORMAT: Final = "%m/%d/%Y %H:%M:%S"
+
+_RANGES: Final = {
+    "hold_count": "agentHoldCount",
+    "mute_count": "agentMuteCount",
+    "transfer_count": "transferCount",
+}
+_IDS: Final = {"agents": "tenantAgents", "queues": "tenantQueues", "groups": "tenantGroups"}
+_DURATIONS: Final = {
+    "call_duration": "callDuration",
+    "time_in_queue": "timeInQueue",
+    "time_in_ivr": "timeInIVR",
+    "agent_call_duration": "agentCallDuration",
+    "agent_hold_duration": "agentHoldDuration",
+}
+
+
+def _epoch_ms(name: str, value: object) -> int:
+    if not isinstance(value, dt.datetime) or value.tzinfo is None:
+        raise InvalidArgumentError(f"{name} must be a timezone-aware datetime; got {value!r}")
+    return int(value.timestamp() * 1000)
+
+
+def _ids(name: str, values: Iterable[str | int] | None) -> list[str] | None:
+    if values is None:
+        return None
+    if isinstance(values, (str, int)):
+        raise InvalidArgumentError(f"{name} takes a list of ids, e.g. {name}=['{values}']")
+    given = list(values)
+    ids = [str(v).strip() for v in given]
+    if any(not i or isinstance(v, bool) for i, v in zip(ids, given, strict=True)):
+        raise InvalidArgumentError(f"{name} must hold non-empty ids; got {values!r}")
+    return ids
+
+
+def search_body(
+    tenant_id: str,
+    *,
+    duration: str | None,
+    time_range: tuple[dt.datetime, dt.datetime] | None,
+    timezone: str | None,
+    caller: str | None,
+    filters: Mapping[str, object],
+    ids: Mapping[str, Iterable[str | int] | None],
+) -> dict[str, Any]:
+    """The request body (without `page`/`rows`), every rule checked before any I/O."""
+    if (duration is None) == (time_range is None):
+        raise InvalidArgumentError(
+            "give exactly one of duration= (today, yesterday, week, month, allhistory) or "
+            "time_range=(start, end)"
+        )
+    body: dict[str, Any] = {"tenantId": tenant_id}
+    if duration is not None:
+        if duration not in DURATIONS:
+            raise InvalidArgumentError(
+                f"duration must be one of {', '.join(DURATIONS)}; got {duration!r}"
+            )
+        body["duration"] = duration
+    else:
+        try:
+            start, end = time_range  # type: ignore[misc]
+        except (TypeError, ValueError):
+            raise InvalidArgumentError(
+                f"time_range must be a (start, end) pair of datetimes; got {time_range!r}"
+            ) from None
+        first, last = _epoch_ms("time_range start", start), _epoch_ms("time_range end", end)
+        if last <= first:
+            raise InvalidArgumentError("time_range must end after it starts")
+        body["timeRange"] = f"{first}-{last}"
+    if timezone is not None:
+        body["timezone"] = validate_timezone(timezone)
+    if caller is not None:
+        if not isinstance(caller, str) or not caller.strip():
+            raise InvalidArgumentError(f"caller must be a non-empty name or number; got {caller!r}")
+        body["callerName"] = [caller]
+    for name, values in ids.items():
+        listed = _ids(name, values)
+        if listed:
+            body[_IDS[name]] = listed
+    for name, value in filters.items():
+        if value is None:
+            continue
+        expected = Range if name in _RANGES else Duration
+        if not isinstance(value, expected):
+            example = "Range(2, None)" if expected is Range else "Duration.seconds(60, None)"
+            raise InvalidArgumentError(f"{name} takes a {expected.__name__}, e.g. {example}")
+        body[_RANGES.get(name) or _DURATIONS[name]] = value.to_wire()
+    return body
+
+
+def _call_date(text: Any, zone: dt.tzinfo) -> Any:
+    if not isinstance(text, str) or not text.strip():
+        return None
+    try:
+        return dt.datetime.strptime(text.strip(), CALL_DATE_FORMAT).replace(tzinfo=zone)
+    except ValueError:
+        return text  # ISO or epoch: the converter reads those, or says what is wrong
+
+
+def _zone(name: Any) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(name) if isinstance(name, str) and name else dt.timezone.utc
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.timezone.utc
+
+
+def _normalised(record: Any, zone: dt.tzinfo) -> Any:
+    if not isinstance(record, dict):
+        return record
+    fixed = dict(record)
+    if "callDate" in fixed:
+        fixed["callDate"] = _call_date(fixed["callDate"], zone)
+    for name in INTEGER_FIELDS:
+        value = fixed.get(name)
+        if isinstance(value, str) and value.strip().endswith(".0"):
+            fixed[name] = value.strip()[:-2]
+    return fixed
+
+
+def parse_page(content: bytes) -> HitsPage[RecentCall]:
+    """A response body → its typed calls and `hits`."""
+    document = decode_json(content)
+    if not isinstance(document, dict) or not isinstance(document.get("data", []), list):
+        raise DecodeError("a Recent Calls answer is an object with a 'data' array", body=content)
+    zone = _zone(document.get("timezone"))
+    records = [_normalised(r, zone) for r in document.get("data") or []]
+    hits = document.get("hits")
+    try:
+        total = None if hits is None else int(hits)
+    except (TypeError, ValueError):
+        raise DecodeError(f"'hits' is not a number: {hits!r}") from None
+    return HitsPage(structure_many(records, RecentCall), total)
+
+
+class RecentCalls:
+    """The Recent Calls API (8x8-apikey + token headers): `cc.recent_calls.search(...)`."""
+
+    def __init__(self, pipeline: HttpPipeline, *, region: str, tenant: str | None) -> None:
+        self._pipeline = pipeline
+        self.region = region
+        self._tenant = tenant
+
+    def __repr__(self) -> str:
+        return f"RecentCalls(region={self.region!r})"
+
+    def search(
+        self,
+        *,
+        tenant_id: str | None = None,
+        duration: RecentCallsDuration | None = None,
+        time_range: tuple[dt.datetime, dt.datetime] | None = None,
+        timezone: str | None = None,
+        caller: str | None = None,
+        agents: Iterable[str] | None = None,
+        queues: Iterable[str | int] | None = None,
+        groups: Iterable[str | int] | None = None,
+        hold_count: Range | None = None,
+        mute_count: Range | None = None,
+        transfer_count: Range | None = None,
+        call_duration: Duration | None = None,
+        time_in_queue: Duration | None = None,
+        time_in_ivr: Duration | None = None,
+        agent_call_duration: Duration | None = None,
+        agent_hold_duration: Duration | None = None,
+        page_size: int = DEFAULT_ROWS,
+        prefetch: int | None = None,
+        limit: int | None = None,
+    ) -> RowsPaginator[RecentCall]:
+        """Calls matching every given filter, in pages of `page_size` (up to 5000) fetched ahead.
+
+        Exactly one of `duration` ("today", "yesterday", "week", "month", "allhistory") or
+        `time_range=(start, end)` (aware datetimes). `caller` matches part of a caller's name
+        or number; `agents`/`queues`/`groups` match any of their ids; counts take `Range(low,
+        high)`, durations `Duration.seconds(...)`/`Duration.minutes(...)` (None: open end).
+        `tenant_id` defaults to the client's tenant.
+        """
+        tenant = tenant_id or self._tenant
+        if not tenant:
+            raise InvalidArgumentError("tenant_id is required (or pass tenant= to ContactCenter)")
+        filters = {
+            "hold_count": hold_count,
+            "mute_count": mute_count,
+            "transfer_count": transfer_count,
+            "call_duration": call_duration,
+            "time_in_queue": time_in_queue,
+            "time_in_ivr": time_in_ivr,
+            "agent_call_duration": agent_call_duration,
+            "agent_hold_duration": agent_hold_duration,
+        }
+        body = search_body(
+            tenant,
+            duration=duration,
+            time_range=time_range,
+            timezone=timezone,
+            caller=caller,
+            filters=filters,
+            ids={"agents": agents, "queues": queues, "groups": groups},
+        )
+        window = {} if prefetch is None else {"prefetch": prefetch}
+        return RowsPaginator(
+            functools.partial(self._fetch, body),
+            page_size=page_size,
+            max_page_size=MAX_ROWS,
+            limit=limit,
+            **window,
+        )
+
+    async def _fetch(self, body: Mapping[str, Any], page: int, rows: int) -> HitsPage[RecentCall]:
+        options = RequestOptions(
+            family=ApiFamily.RECENT_CALLS,
+            method="POST",
+            path=f"/customerexperience/{API_VERSION}/recentCallData/{self.region}",
+            json={**body, "page": page, "rows": rows},
+            idempotent=True,  # a search: repeating it changes nothing
+        )
+        return await self._pipeline.request_parsed(options, lambda r: parse_page(r.content))
