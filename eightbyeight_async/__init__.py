@@ -46,6 +46,7 @@ from .resources.external_ivr import ExternalIvr
 from .resources.interaction_data import InteractionData
 from .resources.realtime import AgentStatusChanged, QueueSizeChanged, Realtime, RealtimeSnapshot
 from .resources.recent_calls import RecentCalls
+from .resources.schedules import Schedules
 from .resources.stats import Stats
 
 __version__ = "0.1.0"
@@ -94,6 +95,7 @@ __all__ = [
     "ReportTimeoutError",
     "RetryPolicy",
     "RowsPaginator",
+    "Schedules",
     "ServerBusyError",
     "Stats",
     "StreamError",

@@ -33,6 +33,7 @@ from .resources.external_ivr import ExternalIvr
 from .resources.interaction_data import InteractionData
 from .resources.realtime import Realtime
 from .resources.recent_calls import RecentCalls
+from .resources.schedules import Schedules
 from .resources.stats import Stats
 from .streaming import Streaming
 
@@ -139,6 +140,8 @@ class ContactCenter:
             self._pipeline, region=self.recent_calls_region, tenant=tenant
         )
         """The Customer Experience Recent Calls API: `cc.recent_calls.search(...)`."""
+        self.schedules = Schedules(self._pipeline)
+        """The Tenant Schedule API (`/api/provisioning/schedules...`), one request at a time."""
         self.streaming = Streaming(self._pipeline, tenant)
         """The Streaming API (SAPI): `async with cc.streaming.subscribe(...) as events`."""
         self.callbacks = Callbacks(self._pipeline)

@@ -20,6 +20,7 @@ from ._interaction_data import GUID_PATH as INTERACTION_DATA_GUID_PATH
 from ._interaction_data import PATH as INTERACTION_DATA_PATH
 from ._realtime import PATH as REALTIME_PATH
 from ._recent_calls import PATH as RECENT_CALLS_PATH
+from ._schedules import PATH as SCHEDULES_PATH
 from ._stats import StatsApi
 from ._streaming_wire import PATH as STREAMING_PATH
 from ._streaming_wire import StreamEndpoint
@@ -39,6 +40,7 @@ def build_app(sandbox: Sandbox) -> ASGIApp:
     routes: list[BaseRoute] = [
         Route("/api/stats/{path:path}", StatsApi(sandbox.stats).endpoint, methods=["GET"]),
         Route(REALTIME_PATH, sandbox.realtime.endpoint, methods=["GET"]),
+        Route(SCHEDULES_PATH, sandbox.schedules.endpoint, methods=["GET"]),
         Route(RECENT_CALLS_PATH, sandbox.recent_calls.endpoint, methods=["POST"]),
         Route(STREAMING_PATH, StreamEndpoint(sandbox.streaming, data_token), methods=["GET"]),
         Route("/oauth/v2/token", sandbox.tokens.token_endpoint, methods=["POST"]),

@@ -28,6 +28,7 @@ from ._faults import FaultPlan, suppress_injected_reset_logs
 from ._interaction_data import InteractionDataService
 from ._realtime import RealtimeService
 from ._recent_calls import RecentCallsService
+from ._schedules import SchedulesService
 from ._stats import StatsService
 from ._streaming import StreamingServer
 from ._tenant import DEFAULT_NOW, Credentials, Tenant, TenantSpec, generate_tenant
@@ -87,6 +88,7 @@ class Sandbox:
         self.tokens = TokenIssuer(self.tenant.credentials, ttl=token_ttl)
         self.realtime = RealtimeService(self.tenant, seed=seed)
         self.recent_calls = RecentCallsService(self.tenant)
+        self.schedules = SchedulesService(self.tenant)
         self.streaming = StreamingServer(self.tenant, seed=seed, time_scale=sapi_time_scale)
         self.callbacks = CallbacksService(self.tenant)
         self.interaction_data = InteractionDataService(self.tenant)

@@ -1,0 +1,103 @@
+"""Tenant schedule models (`/api/provisioning/schedules...`): schedules with their week days,
+and schedule statuses as a typed value (OPEN 0, CLOSED -1, CHOICE n)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+import attrs
+
+from .._errors import DecodeError
+
+__all__ = [
+    "DayPeriod",
+    "NextScheduleStatus",
+    "Schedule",
+    "ScheduleState",
+    "ScheduleStatus",
+    "WeekDay",
+]
+
+
+class ScheduleState(enum.Enum):
+    """The kind of a schedule status code."""
+
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+    CHOICE = "CHOICE"
+
+
+@attrs.frozen
+class ScheduleStatus:
+    """A status code as a value: `0` OPEN, `-1` CLOSED, `n` > 0 CHOICE number n."""
+
+    state: ScheduleState
+    choice: int | None = None
+
+    @classmethod
+    def from_code(cls, code: object) -> ScheduleStatus:
+        """Read a wire code ("0", "-1", "3", or an int)."""
+        try:
+            number = int(str(code).strip())
+        except ValueError:
+            raise DecodeError(f"a schedule status code is a number; got {code!r}") from None
+        if number == 0:
+            return cls(ScheduleState.OPEN)
+        if number == -1:
+            return cls(ScheduleState.CLOSED)
+        if number > 0:
+            return cls(ScheduleState.CHOICE, number)
+        raise DecodeError(f"undocumented schedule status code {number}")
+
+    @property
+    def code(self) -> int:
+        """The wire code."""
+        if self.state is ScheduleState.OPEN:
+            return 0
+        if self.state is ScheduleState.CLOSED:
+            return -1
+        return self.choice or 0
+
+    def __str__(self) -> str:
+        return f"CHOICE {self.choice}" if self.state is ScheduleState.CHOICE else self.state.value
+
+
+@attrs.frozen
+class DayPeriod:
+    """A period of a week day with its status (`start_time` to `end_time`, local times)."""
+
+    status: ScheduleStatus
+    start_time: dt.time | None
+    end_time: dt.time | None
+
+
+@attrs.frozen
+class WeekDay:
+    """A week day of a schedule (`day` 0 = Sunday, as the document's sample) and its periods."""
+
+    day: int
+    periods: tuple[DayPeriod, ...]
+
+
+@attrs.frozen
+class Schedule:
+    """A tenant schedule; `time_zone` is None when the schedule uses the tenant's."""
+
+    id: int
+    name: str
+    time_zone: str | None
+    week_days: tuple[WeekDay, ...]
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class NextScheduleStatus:
+    """`/nextstatus`: the status now (or at the instant asked) and the next one, from when."""
+
+    schedule_id: int
+    current: ScheduleStatus
+    next: ScheduleStatus | None
+    next_at: dt.datetime | None
+    extra: dict[str, Any] = attrs.field(factory=dict)

@@ -1,0 +1,186 @@
+"""`cc.schedules`: the Tenant Schedule API (`/api/provisioning/schedules...`).
+
+The document allows one request per customer at a time: the family's concurrency limit is 1
+(so calls on one client queue up instead of drawing a 503), and a 503 is retried.
+
+The document shows the schedule XML but not the status answers; the SDK reads a `status`
+element with `code` (and, for `/nextstatus`, `next-code` and `next-time`), which is what the
+sandbox serves. Unknown fields are kept in `extra`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from .._config import ApiFamily
+from .._errors import DecodeError, InvalidArgumentError
+from .._formats import decode_json, decode_xml, unwrap_collection
+from .._http import HttpPipeline, RequestOptions
+from ..models.schedules import DayPeriod, NextScheduleStatus, Schedule, ScheduleStatus, WeekDay
+
+ScheduleFormat = Literal["json", "xml"]
+_SCHEDULE_KEYS = frozenset({"id", "name", "time-zone", "week-days"})
+_STATUS_KEYS = frozenset({"schedule-id", "code", "label", "next-code", "next-label", "next-time"})
+
+
+def _listed(value: Any) -> list[Any]:
+    if value is None or value == "":
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _time(value: Any) -> dt.time | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.time.fromisoformat(str(value).strip())
+    except ValueError:
+        raise DecodeError(f"a schedule time is HH:MM; got {value!r}") from None
+
+
+def parse_schedule(record: Mapping[str, Any]) -> Schedule:
+    """One `<schedule>` (JSON or XML form) as a `Schedule`."""
+    try:
+        days = []
+        for day in _listed((record.get("week-days") or {}).get("week-day")):
+            periods = tuple(
+                DayPeriod(
+                    status=ScheduleStatus.from_code(p["status"]),
+                    start_time=_time(p.get("start-time")),
+                    end_time=_time(p.get("end-time")),
+                )
+                for p in _listed(day.get("properties"))
+            )
+            days.append(WeekDay(day=int(day["day"]), periods=periods))
+        return Schedule(
+            id=int(record["id"]),
+            name=str(record["name"]),
+            time_zone=record.get("time-zone") or None,
+            week_days=tuple(days),
+            extra={k: v for k, v in record.items() if k not in _SCHEDULE_KEYS},
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise DecodeError(f"a schedule is malformed ({type(exc).__name__}: {exc})") from None
+
+
+def _instant_ms(at: dt.datetime | None) -> dict[str, str]:
+    if at is None:
+        return {}
+    if not isinstance(at, dt.datetime) or at.tzinfo is None:
+        raise InvalidArgumentError(f"at must be a timezone-aware datetime; got {at!r}")
+    return {"utctime": str(int(at.timestamp() * 1000))}
+
+
+def _id(schedule_id: object) -> str:
+    if isinstance(schedule_id, bool) or not str(schedule_id).strip().isdigit():
+        raise InvalidArgumentError(f"schedule_id is a schedule's numeric id; got {schedule_id!r}")
+    return str(schedule_id).strip()
+
+
+class Schedules:
+    """The Tenant Schedule API: `await cc.schedules.all()`, `by_name()`, `get()`, `status()`,
+    `next_status()`."""
+
+    def __init__(self, pipeline: HttpPipeline) -> None:
+        self._pipeline = pipeline
+
+    def __repr__(self) -> str:
+        return "Schedules()"
+
+    async def _document(
+        self, path: str, fmt: ScheduleFormat, params: Mapping[str, str] | None = None
+    ) -> Any:
+        if fmt not in ("json", "xml"):
+            raise InvalidArgumentError(f"format must be 'json' or 'xml'; got {fmt!r}")
+        decode = decode_json if fmt == "json" else decode_xml
+        options = RequestOptions(
+            family=ApiFamily.SCHEDULES,
+            method="GET",
+            path=f"/api/provisioning/{path}.{fmt}",
+            params=params,
+        )
+        return await self._pipeline.request_parsed(options, lambda r: decode(r.content))
+
+    async def all(self, *, format: ScheduleFormat = "json") -> list[Schedule]:
+        """Every schedule, with its week days."""
+        document = await self._document("schedules", format)
+        return [parse_schedule(r) for r in unwrap_collection(document, "schedules", "schedule")]
+
+    async def by_name(self, name: str, *, format: ScheduleFormat = "json") -> Schedule:
+        """The schedule called `name` (spaces and other characters are URL-encoded)."""
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidArgumentError(f"name must be a schedule's name; got {name!r}")
+        quoted = urllib.parse.quote(name, safe="")
+        return _single(await self._document(f"schedulesbyname/{quoted}", format))
+
+    async def get(self, schedule_id: int | str, *, format: ScheduleFormat = "json") -> Schedule:
+        """The schedule with this id."""
+        return _single(await self._document(f"schedules/{_id(schedule_id)}", format))
+
+    async def status(
+        self,
+        schedule_id: int | str,
+        *,
+        at: dt.datetime | None = None,
+        offset: float | None = None,
+        format: ScheduleFormat = "json",
+    ) -> ScheduleStatus:
+        """The schedule's status now (or at `at`), `offset` seconds later, in the schedule's
+        time zone (the tenant's when it has none)."""
+        params = {**_instant_ms(at), **_offset(offset)}
+        document = await self._document(f"schedules/{_id(schedule_id)}/status", format, params)
+        return ScheduleStatus.from_code(_status(document).get("code"))
+
+    async def next_status(
+        self,
+        schedule_id: int | str,
+        *,
+        at: dt.datetime | None = None,
+        format: ScheduleFormat = "json",
+    ) -> NextScheduleStatus:
+        """The status now (or at `at`) and the next status, with the instant it begins."""
+        path = f"schedules/{_id(schedule_id)}/nextstatus"
+        record = _status(await self._document(path, format, _instant_ms(at)))
+        next_code, next_time = record.get("next-code"), record.get("next-time")
+        return NextScheduleStatus(
+            schedule_id=int(_id(schedule_id)),
+            current=ScheduleStatus.from_code(record.get("code")),
+            next=None if next_code in (None, "") else ScheduleStatus.from_code(next_code),
+            next_at=_epoch_ms(next_time),
+            extra={k: v for k, v in record.items() if k not in _STATUS_KEYS},
+        )
+
+
+def _epoch_ms(value: Any) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(str(value).strip()) / 1000, dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise DecodeError(f"next-time is epoch milliseconds; got {value!r}") from None
+
+
+def _offset(offset: float | None) -> dict[str, str]:
+    if offset is None:
+        return {}
+    if isinstance(offset, bool) or not isinstance(offset, (int, float)):
+        raise InvalidArgumentError(f"offset is a number of seconds; got {offset!r}")
+    return {"offset": str(int(offset))}
+
+
+def _single(document: Any) -> Schedule:
+    if isinstance(document, dict) and isinstance(document.get("schedule"), dict):
+        return parse_schedule(document["schedule"])
+    records = unwrap_collection(document, "schedules", "schedule")
+    if len(records) != 1:
+        raise DecodeError(f"expected one schedule, got {len(records)}")
+    return parse_schedule(records[0])
+
+
+def _status(document: Any) -> dict[str, Any]:
+    if not isinstance(document, dict) or not isinstance(document.get("status"), dict):
+        raise DecodeError("a schedule status answer is a 'status' element")
+    return dict(document["status"])

@@ -1,0 +1,118 @@
+"""`cc.schedules` against the sandbox: schedules typed, statuses at instants and offsets,
+next status, errors, and the one-request-at-a-time rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import anyio
+import pytest
+
+from eightbyeight_async import (
+    ApiFamily,
+    InvalidArgumentError,
+    Limits,
+    NotFoundError,
+    PermissionDeniedError,
+    RetryPolicy,
+)
+from eightbyeight_async.models.schedules import ScheduleState, ScheduleStatus
+from eightbyeight_async.sandbox import Sandbox
+
+pytestmark = pytest.mark.anyio
+UTC = dt.timezone.utc
+
+
+@pytest.fixture
+def sb() -> Iterator[Sandbox]:
+    with Sandbox(seed=2) as sandbox:
+        yield sandbox
+
+
+async def test_all_by_name_and_by_id_give_the_same_typed_schedules(sb: Sandbox) -> None:
+    async with sb.client() as cc:
+        schedules = await cc.schedules.all()
+        assert [s.name for s in schedules] == [s["name"] for s in sb.schedules.schedules]
+        default = await cc.schedules.by_name("Default Schedule")  # a space: %20 on the wire
+        assert default == schedules[0] == await cc.schedules.get(1)
+        assert await cc.schedules.all(format="xml") == schedules
+        assert await cc.schedules.get(2, format="xml") == schedules[1]
+    monday = default.week_days[1]
+    assert monday.day == 1
+    assert monday.periods[0].status == ScheduleStatus(ScheduleState.OPEN)
+    assert monday.periods[0].start_time == dt.time(8, 0)
+    assert schedules[2].time_zone is None, "no zone: the tenant's"
+
+
+@pytest.mark.parametrize(
+    ("schedule_id", "at", "expected"),
+    [
+        (1, dt.datetime(2024, 6, 3, 16, 0, tzinfo=UTC), ScheduleStatus(ScheduleState.OPEN)),
+        (1, dt.datetime(2024, 6, 3, 14, 0, tzinfo=UTC), ScheduleStatus(ScheduleState.CLOSED)),
+        (2, dt.datetime(2024, 6, 3, 19, 30, tzinfo=UTC), ScheduleStatus(ScheduleState.CHOICE, 1)),
+        (2, dt.datetime(2024, 6, 1, 11, 0, tzinfo=UTC), ScheduleStatus(ScheduleState.CHOICE, 2)),
+    ],
+)
+async def test_status_at_an_instant(
+    sb: Sandbox, schedule_id: int, at: dt.datetime, expected: ScheduleStatus
+) -> None:
+    async with sb.client() as cc:
+        status = await cc.schedules.status(schedule_id, at=at)
+    assert status == expected
+    assert status == ScheduleStatus.from_code(sb.schedules.status_at(str(schedule_id), at))
+
+
+async def test_status_with_an_offset_and_now(sb: Sandbox) -> None:
+    closing = dt.datetime(2024, 6, 3, 23, 59, tzinfo=UTC)  # 16:59 in Los Angeles
+    async with sb.client() as cc:
+        assert (await cc.schedules.status(1, at=closing)).state is ScheduleState.OPEN
+        later = await cc.schedules.status(1, at=closing, offset=120)
+        assert later.state is ScheduleState.CLOSED
+        now = await cc.schedules.status(1)
+    assert now == ScheduleStatus.from_code(sb.schedules.status_at("1", sb.tenant.now))
+
+
+async def test_next_status(sb: Sandbox) -> None:
+    at = dt.datetime(2024, 6, 3, 16, 0, tzinfo=UTC)  # 09:00 in Los Angeles, open until 17:00
+    async with sb.client() as cc:
+        following = await cc.schedules.next_status(1, at=at)
+    assert following.current.state is ScheduleState.OPEN
+    assert following.next == ScheduleStatus(ScheduleState.CLOSED)
+    assert following.next_at == dt.datetime(2024, 6, 4, 0, 0, tzinfo=UTC)
+
+
+async def test_errors(sb: Sandbox) -> None:
+    async with sb.client() as cc:
+        with pytest.raises(NotFoundError):
+            await cc.schedules.get(99)
+        with pytest.raises(NotFoundError):
+            await cc.schedules.by_name("No Such Schedule")
+        with pytest.raises(InvalidArgumentError, match="numeric id"):
+            await cc.schedules.get("one")
+        with pytest.raises(InvalidArgumentError, match="timezone-aware"):
+            await cc.schedules.status(1, at=dt.datetime(2024, 6, 3))
+    async with sb.client(data_token="wrong") as cc:
+        with pytest.raises(PermissionDeniedError):
+            await cc.schedules.all()
+
+
+async def test_one_request_at_a_time(sb: Sandbox) -> None:
+    sb.schedules.delay = 0.02
+    async with sb.client() as cc, anyio.create_task_group() as tg:
+        for _ in range(6):
+            tg.start_soon(cc.schedules.status, 1)
+    assert sb.schedules.rejected == 0, "the family limit of 1 queues them on the client"
+    four = Limits().with_family(ApiFamily.SCHEDULES, 4)
+    retry = RetryPolicy(max_retries=20, initial_backoff=0.01, max_backoff=0.05)
+    async with sb.client(limits=four, retry=retry) as cc:
+        results: list[ScheduleStatus] = []
+
+        async def one() -> None:
+            results.append(await cc.schedules.status(1))
+
+        async with anyio.create_task_group() as tg:
+            for _ in range(6):
+                tg.start_soon(one)
+    assert sb.schedules.rejected > 0, "concurrent requests draw 503s..."
+    assert len(results) == 6, "...which are retried to success"
