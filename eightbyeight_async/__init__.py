@@ -46,6 +46,8 @@ from .resources.external_ivr import ExternalIvr
 from .resources.interaction_data import InteractionData
 from .resources.realtime import AgentStatusChanged, QueueSizeChanged, Realtime, RealtimeSnapshot
 from .resources.recent_calls import RecentCalls
+from .resources.recording_control import RecordingControl, control_recording_url
+from .resources.recordings import Recordings
 from .resources.schedules import Schedules
 from .resources.stats import Stats
 
@@ -89,6 +91,8 @@ __all__ = [
     "Realtime",
     "RealtimeSnapshot",
     "RecentCalls",
+    "RecordingControl",
+    "Recordings",
     "ReportFailedError",
     "ReportJob",
     "ReportRowCapWarning",
@@ -106,6 +110,7 @@ __all__ = [
     "WebCallbackArgumentError",
     "WebCallbackError",
     "__version__",
+    "control_recording_url",
     "decode_pairs",
     "encode_pairs",
     "make_call_url",

@@ -33,6 +33,8 @@ from .resources.external_ivr import ExternalIvr
 from .resources.interaction_data import InteractionData
 from .resources.realtime import Realtime
 from .resources.recent_calls import RecentCalls
+from .resources.recording_control import RecordingControl
+from .resources.recordings import Recordings
 from .resources.schedules import Schedules
 from .resources.stats import Stats
 from .streaming import Streaming
@@ -144,6 +146,12 @@ class ContactCenter:
         """The Tenant Schedule API (`/api/provisioning/schedules...`), one request at a time."""
         self.streaming = Streaming(self._pipeline, tenant)
         """The Streaming API (SAPI): `async with cc.streaming.subscribe(...) as events`."""
+        self.recordings = Recordings(self._pipeline)
+        """The Recordings API: recording files and chat transcripts (`/api/recordings/...`)."""
+        self.recording_control = RecordingControl(
+            self._pipeline, tenant=tenant, base_url=self.base_url
+        )
+        """The Recording Control API: `await cc.recording_control.pause(agent_id=...)`."""
         self.callbacks = Callbacks(self._pipeline)
         """The web callback API: `await cc.callbacks.create(...)`, `.delete(ext_id)`."""
         self.interaction_data = InteractionData(self._pipeline)

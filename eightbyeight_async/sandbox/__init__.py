@@ -10,6 +10,8 @@ Needs the `sandbox` extra (`pip install 'eightbyeight-async[sandbox]'`).
 from ._analytics import AnalyticsService
 from ._attachments import HOSTILE_ARCHIVES, AttachedFile, AttachmentsService, hostile_archive
 from ._faults import FaultPlan, FaultRule
+from ._recording_control import AgentRecording, RecordingControlService
+from ._recordings import RecordingsService
 from ._server import Sandbox, SandboxError
 from ._stats import StatsQueryError
 from ._streaming import StreamingServer
@@ -17,12 +19,15 @@ from ._tenant import Credentials, Tenant, TenantSpec, generate_tenant
 
 __all__ = [
     "HOSTILE_ARCHIVES",
+    "AgentRecording",
     "AnalyticsService",
     "AttachedFile",
     "AttachmentsService",
     "Credentials",
     "FaultPlan",
     "FaultRule",
+    "RecordingControlService",
+    "RecordingsService",
     "Sandbox",
     "SandboxError",
     "StatsQueryError",

@@ -20,6 +20,8 @@ from ._interaction_data import GUID_PATH as INTERACTION_DATA_GUID_PATH
 from ._interaction_data import PATH as INTERACTION_DATA_PATH
 from ._realtime import PATH as REALTIME_PATH
 from ._recent_calls import PATH as RECENT_CALLS_PATH
+from ._recording_control import PATH as RECORDING_CONTROL_PATH
+from ._recordings import PATH as RECORDINGS_PATH
 from ._schedules import PATH as SCHEDULES_PATH
 from ._stats import StatsApi
 from ._streaming_wire import PATH as STREAMING_PATH
@@ -58,5 +60,7 @@ def build_app(sandbox: Sandbox) -> ASGIApp:
             methods=["GET", "POST", "PUT"],
         ),
         Route(EXTERNAL_IVR_PATH, sandbox.external_ivr.endpoint, methods=["GET", "POST"]),
+        Route(RECORDINGS_PATH, sandbox.recordings.endpoint, methods=["GET", "DELETE"]),
+        Route(RECORDING_CONTROL_PATH, sandbox.recording_control.endpoint, methods=["PUT"]),
     ]
     return FaultMiddleware(Starlette(routes=routes), sandbox.faults)

@@ -28,6 +28,8 @@ from ._faults import FaultPlan, suppress_injected_reset_logs
 from ._interaction_data import InteractionDataService
 from ._realtime import RealtimeService
 from ._recent_calls import RecentCallsService
+from ._recording_control import RecordingControlService
+from ._recordings import RecordingsService
 from ._schedules import SchedulesService
 from ._stats import StatsService
 from ._streaming import StreamingServer
@@ -90,6 +92,8 @@ class Sandbox:
         self.recent_calls = RecentCallsService(self.tenant)
         self.schedules = SchedulesService(self.tenant)
         self.streaming = StreamingServer(self.tenant, seed=seed, time_scale=sapi_time_scale)
+        self.recordings = RecordingsService(self.tenant, seed=seed)
+        self.recording_control = RecordingControlService(self.tenant)
         self.callbacks = CallbacksService(self.tenant)
         self.interaction_data = InteractionDataService(self.tenant)
         self.external_ivr = ExternalIvrService(self.tenant)

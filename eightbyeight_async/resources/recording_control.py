@@ -1,0 +1,143 @@
+"""`cc.recording_control`: the Recording Control API: pause and resume the audio feed of an
+agent's call recording (silence is recorded meanwhile; screen recording pauses too).
+
+`PUT /api/tstats/rccontrol/{action}/{tenantId}/agentId/{agentId}` or `/email/{email}`, Basic
+auth with the tenant and its action token. The three documented 200 outcomes come back as a
+`RecordingControlResult`; 400 (unknown action), 401 and 404 (no such agent) are errors.
+
+The document's first form runs in the agent's browser, authenticated by the Agent Workspace
+session cookie: `control_recording_url()` builds that URL; the SDK never calls it.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+
+import httpx
+
+from .._config import ApiFamily, check_base_url
+from .._errors import ConfigurationError, DecodeError, InvalidArgumentError
+from .._http import HttpPipeline, RequestOptions
+from ..models.recording_control import (
+    RecordingAction,
+    RecordingControlResult,
+    RecordingControlStatus,
+)
+from ._identify import documented_statuses, one_identifier
+
+BASE_PATH = "/api/tstats/rccontrol"
+BROWSER_PATH = "/AGUI/controlRecording.php"
+STATUS_PREFIX = "status:"
+MAX_STATUS_CHARS = 200
+"""A longer plain-text body is not a status line."""
+
+
+def _action(action: RecordingAction | str) -> RecordingAction:
+    try:
+        return RecordingAction(action)
+    except ValueError:
+        raise InvalidArgumentError(
+            f"action must be 'pause' or 'resume' (RecordingAction); got {action!r}"
+        ) from None
+
+
+def control_recording_url(base_url: str, action: RecordingAction | str, *, token: str) -> str:
+    """The browser URL that pauses or resumes the recording of the agent whose Agent
+    Workspace session shares the browser (`https://vcc-na4.8x8.com/AGUI/controlRecording.php
+    ?action=pause&token=…`). `token` is the tenant's action token: the URL carries it, so
+    only hand it to the agent's own browser (e.g. an iframe's `src`)."""
+    chosen = _action(action)
+    if not isinstance(token, str) or not token.strip():
+        raise InvalidArgumentError("token is the tenant's action request token (non-empty)")
+    base = str(check_base_url("base_url", base_url)).rstrip("/")
+    query = urllib.parse.urlencode({"action": chosen.value, "token": token})
+    return f"{base}{BROWSER_PATH}?{query}"
+
+
+def parse_status(body: bytes) -> RecordingControlStatus:
+    """The outcome of a 200 answer: JSON `{"status": "…"}`, or a `Status: …` text line."""
+    text = body.decode("utf-8", "replace").strip()
+    if text.startswith("{"):
+        try:
+            document = json.loads(text)
+        except ValueError:
+            raise DecodeError("malformed JSON recording control status", body=body) from None
+        value = document.get("status") if isinstance(document, dict) else None
+        if not isinstance(value, str):
+            raise DecodeError("the recording control answer has no status", body=body)
+        text = value
+    elif text.lower().startswith(STATUS_PREFIX):
+        text = text[len(STATUS_PREFIX) :]
+    text = " ".join(text.split()).lower()
+    if not text or len(text) > MAX_STATUS_CHARS:
+        raise DecodeError("the recording control answer has no status", body=body)
+    return RecordingControlStatus(text)
+
+
+class RecordingControl:
+    """The Recording Control API of one tenant."""
+
+    def __init__(self, pipeline: HttpPipeline, *, tenant: str | None, base_url: str | None):
+        self._pipeline = pipeline
+        self._tenant = tenant
+        self._base_url = base_url
+
+    async def pause(
+        self, *, agent_id: str | None = None, email: str | None = None
+    ) -> RecordingControlResult:
+        """Pause the recording of the agent's active transaction (by `agent_id` or the
+        agent's unique `email`)."""
+        return await self.control(RecordingAction.PAUSE, agent_id=agent_id, email=email)
+
+    async def resume(
+        self, *, agent_id: str | None = None, email: str | None = None
+    ) -> RecordingControlResult:
+        """Resume the recording of the agent's active transaction."""
+        return await self.control(RecordingAction.RESUME, agent_id=agent_id, email=email)
+
+    async def control(
+        self,
+        action: RecordingAction | str,
+        *,
+        agent_id: str | None = None,
+        email: str | None = None,
+    ) -> RecordingControlResult:
+        """Send `action` for one agent, given by `agent_id` or `email` (exactly one)."""
+        chosen = _action(action)
+        kind, who = one_identifier(agent_id=agent_id, email=email)
+        if kind == "email" and ("@" not in who or "/" in who):
+            raise InvalidArgumentError(f"email must be an address like a@b.com; got {who!r}")
+        if not self._tenant:
+            raise ConfigurationError(
+                "recording control needs the tenant name: pass tenant= (or EIGHTBYEIGHT_TENANT)"
+            )
+        wire_kind = "agentId" if kind == "agent_id" else "email"
+        tenant = urllib.parse.quote(self._tenant, safe="")
+        target = urllib.parse.quote(who, safe="@")
+        options = RequestOptions(
+            family=ApiFamily.RECORDING_CONTROL,
+            method="PUT",
+            path=f"{BASE_PATH}/{chosen.value}/{tenant}/{wire_kind}/{target}",
+        )
+
+        def parse(response: httpx.Response) -> RecordingControlStatus:
+            return parse_status(response.content)
+
+        with documented_statuses(
+            not_found=f"no agent with {kind}={who!r} in this tenant",
+            bad_request="the recording control API did not recognise the action",
+        ):
+            status = await self._pipeline.request_parsed(options, parse)
+        if kind == "email":
+            return RecordingControlResult(chosen, status, email=who)
+        return RecordingControlResult(chosen, status, agent_id=who)
+
+    def browser_url(self, action: RecordingAction | str, *, token: str) -> str:
+        """`control_recording_url()` on this client's Contact Center host."""
+        if self._base_url is None:
+            raise ConfigurationError(
+                "the browser URL needs the tenant's Contact Center host: pass platform= or "
+                "base_url= to ContactCenter"
+            )
+        return control_recording_url(self._base_url, action, token=token)
