@@ -183,8 +183,19 @@ def zip_of(files: list[AttachedFile]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for attached in files:
-            archive.writestr(attached.name, attached.content)
+            archive.writestr(_stamped(attached.name), attached.content)
     return buffer.getvalue()
+
+
+_ARCHIVE_TIME = (2024, 1, 1, 0, 0, 0)
+
+
+def _stamped(name: str) -> zipfile.ZipInfo:
+    """A deflated entry with a fixed timestamp, so the same files always make the same bytes."""
+    info = zipfile.ZipInfo(name, date_time=_ARCHIVE_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    return info
 
 
 def _seeded_files(seed: int) -> dict[tuple[str, str], list[AttachedFile]]:
@@ -214,12 +225,12 @@ def _archive(entries: list[tuple[zipfile.ZipInfo | str, bytes]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for info, data in entries:
-            archive.writestr(info, data)
+            archive.writestr(_stamped(info) if isinstance(info, str) else info, data)
     return buffer.getvalue()
 
 
 def _link(name: str, target: str) -> tuple[zipfile.ZipInfo, bytes]:
-    info = zipfile.ZipInfo(name)
+    info = zipfile.ZipInfo(name, date_time=_ARCHIVE_TIME)
     info.create_system = 3
     info.external_attr = (stat.S_IFLNK | 0o777) << 16
     return info, target.encode()
