@@ -13,10 +13,16 @@ from counting_transport import CountingTransport
 
 from eightbyeight_async import (
     AgentStatusChanged,
+    APIStatusError,
+    BadRequestError,
+    DecodeError,
+    InternalServerError,
     InvalidArgumentError,
     NotFoundError,
     PermissionDeniedError,
     QueueSizeChanged,
+    RetryPolicy,
+    ServerBusyError,
 )
 from eightbyeight_async._convert import structure
 from eightbyeight_async._formats import decode_xml
@@ -107,6 +113,31 @@ async def test_one_agent_and_one_queue_and_unknown_ids(sb: Sandbox) -> None:
     async with sb.client(data_token="wrong") as cc:
         with pytest.raises(PermissionDeniedError):
             await cc.realtime.agents()
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [(400, BadRequestError), (500, InternalServerError), (503, ServerBusyError)],
+)
+async def test_documented_error_statuses_raise_their_errors(
+    sb: Sandbox, status: int, error: type[APIStatusError]
+) -> None:
+    sb.faults.status("/api/rtstats/*", status)
+    async with sb.client(retry=RetryPolicy.disabled()) as cc:
+        with pytest.raises(error) as caught:
+            await cc.realtime.queues()
+    assert caught.value.status_code == status
+    assert sb.realtime.tenant.credentials.data_token not in str(caught.value)
+
+
+async def test_server_busy_is_retried_and_malformed_bodies_are_decode_errors(sb: Sandbox) -> None:
+    sb.faults.status("/api/rtstats/stats/agents.json", 503, count=2)
+    async with sb.client(retry=RetryPolicy.instant()) as cc:
+        assert len(await cc.realtime.agents()) == len(sb.realtime.agents())
+        assert sb.faults.requests["/api/rtstats/stats/agents.json"] == 3
+        sb.faults.malformed("/api/rtstats/*")
+        with pytest.raises(DecodeError):
+            await cc.realtime.queues(format="xml")
 
 
 async def test_unknown_codes_are_kept(sb: Sandbox) -> None:

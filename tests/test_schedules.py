@@ -11,11 +11,16 @@ import pytest
 
 from eightbyeight_async import (
     ApiFamily,
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    DecodeError,
+    InternalServerError,
     InvalidArgumentError,
     Limits,
     NotFoundError,
-    PermissionDeniedError,
     RetryPolicy,
+    ServerBusyError,
 )
 from eightbyeight_async.models.schedules import ScheduleState, ScheduleStatus
 from eightbyeight_async.sandbox import Sandbox
@@ -93,8 +98,31 @@ async def test_errors(sb: Sandbox) -> None:
         with pytest.raises(InvalidArgumentError, match="timezone-aware"):
             await cc.schedules.status(1, at=dt.datetime(2024, 6, 3))
     async with sb.client(data_token="wrong") as cc:
-        with pytest.raises(PermissionDeniedError):
+        with pytest.raises(AuthenticationError, match="401"):  # this document's status
             await cc.schedules.all()
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [(400, BadRequestError), (500, InternalServerError), (503, ServerBusyError)],
+)
+async def test_documented_error_statuses_raise_their_errors(
+    sb: Sandbox, status: int, error: type[APIStatusError]
+) -> None:
+    sb.faults.status("/api/provisioning/*", status)
+    async with sb.client(retry=RetryPolicy.disabled()) as cc:
+        with pytest.raises(error) as caught:
+            await cc.schedules.status(1)
+    assert caught.value.status_code == status
+
+
+async def test_malformed_answers_are_decode_errors(sb: Sandbox) -> None:
+    sb.faults.malformed("/api/provisioning/*")
+    async with sb.client(retry=RetryPolicy.disabled()) as cc:
+        with pytest.raises(DecodeError):
+            await cc.schedules.all(format="xml")
+        with pytest.raises(DecodeError):
+            await cc.schedules.next_status(1)
 
 
 async def test_one_request_at_a_time(sb: Sandbox) -> None:

@@ -120,8 +120,8 @@ class SchedulesService:
         """Every `/api/provisioning/schedules...` path, one request at a time."""
         credentials = self.tenant.credentials
         denied = check_basic(request, credentials.tenant_name, credentials.data_token)
-        if denied is not None:
-            return denied
+        if denied is not None:  # this document answers 401 (not 403) to wrong credentials
+            return PlainTextResponse("Unauthorized: incorrect authentication", 401)
         with self._lock:
             busy = self._in_flight > 0
             if busy:
