@@ -10,6 +10,7 @@ import codecs
 import contextlib
 import json
 import re
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -416,22 +417,23 @@ def test_generated_content_is_varied_and_deterministic_per_seed() -> None:
 def test_a_session_ends_cleanly_after_60_simulated_minutes_with_heartbeats() -> None:
     with Sandbox(seed=3, agents=4, days=0, sapi_time_scale=7200) as sb, httpx.Client() as client:
         sb.streaming.pause()
-        started, before = time.monotonic(), sb.streaming.now()
+        before = sb.streaming.now()
         with stream(client, sb, "session") as reader:
             parsed = reader.to_end()  # no exception: the chunked body ended properly
-        elapsed, after = time.monotonic() - started, sb.streaming.now()
-    assert 0.45 < elapsed < 3.0  # 3600 simulated seconds at 7200x
-    assert after - before >= 3600
+        after = sb.streaming.now()
+    assert after - before >= 3600  # the session lasted its 60 simulated minutes
     assert parsed.handshake is not None
     assert parsed.handshake[1] == 8  # the 60-second period in real milliseconds
     assert parsed.events == []
     stamps = [json.loads(c)["ClientCheck"]["msgInfo"]["timestamp"] / 1000 for c in parsed.checks]
-    assert 45 <= len(stamps) <= 60  # one per 60 simulated seconds (jitter may skip a few)
-    assert 45 <= parsed.frames.count("X") <= 60
-    assert before + 60 <= stamps[0]
-    assert stamps[-1] <= after
-    assert 59 <= (stamps[-1] - stamps[0]) / (len(stamps) - 1) <= 80
+    # Beats sit on a 60-simulated-second grid from the connection, each stamped when sent; a
+    # late server thread (60 s is 8 ms here) skips a beat rather than bunching them, so the
+    # k-th beat is never before the k-th grid point, and the count has only a loose lower bound.
+    assert 10 <= len(stamps) <= 60
+    assert 10 <= parsed.frames.count("X") <= 60
+    assert all(stamp >= before + 60 * k - 0.01 for k, stamp in enumerate(stamps, start=1))
     assert stamps == sorted(stamps)
+    assert stamps[-1] <= after
 
 
 @pytest.mark.parametrize("how", ["end_session", "advance"])
@@ -456,9 +458,10 @@ def test_the_sandbox_stops_promptly_with_streams_open() -> None:
     with httpx.Client() as client, stream(client, sb, "open") as reader:
         sb.streaming.emit(2)
         reader.events(2)
-        started = time.monotonic()
-        sb.stop()
-        assert time.monotonic() - started < 1.0
+        stopper = threading.Thread(target=sb.stop, daemon=True)
+        stopper.start()
+        stopper.join(timeout=30)  # a hang guard, not a timing: open streams must not block stop()
+        assert not stopper.is_alive(), "the sandbox did not stop with a stream open"
         reader.to_end()  # ended, not reset
 
 
