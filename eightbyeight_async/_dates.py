@@ -159,10 +159,13 @@ class DateRange:
         if now.utcoffset() is None:
             raise InvalidArgumentError("resolve() needs an aware `now` datetime")
         today = now.astimezone(tz).date()
-        start = _instant(self.start, today, tz)
-        if self.end is None:
-            return start, _localize(start.astimezone(tz).replace(tzinfo=None) + _DAY, tz)
-        end = _instant(self.end, today, tz)
+        try:
+            start = _instant(self.start, today, tz)
+            if self.end is None:
+                return start, _localize(start.astimezone(tz).replace(tzinfo=None) + _DAY, tz)
+            end = _instant(self.end, today, tz)
+        except OverflowError:  # 9999-12-31 in a zone west of UTC, or its following day
+            raise _invalid(f"{self.to_query()} runs past the years Python can represent") from None
         if end < start:
             raise _invalid(f"the range ends before it starts ({self.to_query()})")
         return start, end

@@ -300,6 +300,12 @@ def test_resolve_needs_an_aware_now_and_a_reachable_day() -> None:
         DateRange.today().resolve(datetime(2024, 1, 1), NEW_YORK)
     with pytest.raises(InvalidArgumentError, match="year 1"):
         DateRange.today(10**7).resolve(NOW, NEW_YORK)
+    with pytest.raises(InvalidArgumentError, match="past the years"):  # its day ends in 10000
+        DateRange(date(9999, 12, 31)).resolve(NOW, NEW_YORK)
+    with pytest.raises(InvalidArgumentError, match="past the years"):
+        DateRange(date(2024, 1, 1), datetime(9999, 12, 31, 23, 59)).resolve(
+            NOW, ZoneInfo("Etc/GMT+12")
+        )
 
 
 @pytest.mark.parametrize("name", ["America/New_York", "America/Denver", "UTC", "Europe/London"])

@@ -304,7 +304,7 @@ class StatsService:
             tz = ZoneInfo(validate_timezone(zone)) if zone is not None else self.index.clock.zone
             selected = DateRange.parse(dates) if dates is not None else DateRange.today()
             start, end = selected.resolve(self.index.now, tz)
-        except (ValueError, OverflowError) as error:  # InvalidArgumentError is a ValueError
+        except ValueError as error:  # InvalidArgumentError is a ValueError
             raise StatsQueryError(400, f"Bad request: {error}") from None
         return start.timestamp(), end.timestamp()
 
