@@ -94,9 +94,9 @@ class PageStream(Generic[P]):
         indices = range(self._next, int(min(self._next + size, self._end)))
         scopes = {index: anyio.CancelScope() for index in indices}
 
-        def cancel_after(index: int) -> None:
+        def cancel_from(first: float) -> None:
             for later, scope in scopes.items():
-                if later > index:
+                if later >= first:
                     scope.cancel()
 
         async def fetch_one(index: int) -> None:
@@ -105,12 +105,11 @@ class PageStream(Generic[P]):
                     page = await self._fetch(index)
                 except Exception as exc:  # delivered in order by __anext__, not as a group
                     self._ready[index] = exc
-                    cancel_after(index)
+                    cancel_from(index + 1)
                     return
                 self._ready[index] = page
                 self._note_end(index, page)
-                if index + 1 >= self._end:
-                    cancel_after(index)
+                cancel_from(self._end)  # pages past a count or a last page just learned
 
         async with anyio.create_task_group() as tg:
             for index in indices:

@@ -1,4 +1,4 @@
-"""The offset paginator's engine with a fake page source: order, windows, limits, the end of
+"""The paginators' engine with a fake page source: order, windows, limits, the end of
 the listing, errors, and what happens on break and cancellation."""
 
 from __future__ import annotations
@@ -6,7 +6,8 @@ from __future__ import annotations
 import anyio
 import pytest
 
-from eightbyeight_async import InvalidArgumentError, NotFoundError, OffsetPaginator
+from eightbyeight_async import InvalidArgumentError, NotFoundError, OffsetPaginator, PagePaginator
+from eightbyeight_async._pagination import NumberedPage
 
 pytestmark = pytest.mark.anyio
 
@@ -185,3 +186,30 @@ async def test_skip_starts_the_listing_after_the_skipped_records() -> None:
     assert [r async for r in paginator.skip(130)] == []
     with pytest.raises(InvalidArgumentError, match="non-negative"):
         paginator.skip(-1)
+
+
+async def test_pages_past_a_count_are_cancelled_as_soon_as_it_is_known() -> None:
+    """The first window of a page-numbered listing speculates; page 0's `X-Total-Pages` of 2
+    cancels the requests for pages 2-7 there and then, not when the last page answers (here
+    page 1 answers only after they are cancelled, so waiting for it would hang)."""
+    cancelled: set[int] = set()
+    speculative_cancelled = anyio.Event()
+
+    async def fetch(page: int, size: int) -> NumberedPage[int]:
+        if page == 0:
+            return NumberedPage([0], total_pages=2, has_next=True)
+        if page == 1:
+            await speculative_cancelled.wait()
+            return NumberedPage([1], total_pages=2, has_next=False)
+        try:
+            await anyio.sleep_forever()
+        finally:
+            cancelled.add(page)
+            if cancelled == set(range(2, 8)):
+                speculative_cancelled.set()
+        raise AssertionError("unreachable")
+
+    with anyio.fail_after(30):  # a hang guard, not a timing assertion
+        records = [r async for r in PagePaginator(fetch, page_size=1, prefetch=8)]
+    assert records == [0, 1]
+    assert cancelled == set(range(2, 8))
