@@ -26,7 +26,7 @@ from .._errors import (
     ReportRowCapWarning,
     ReportTimeoutError,
 )
-from .._formats import decode_json
+from .._formats import collector_paused, decode_json
 from .._pagination import NumberedPage, PagePaginator
 from .._redact import redact_text, redact_url
 from .._retry import parse_retry_after
@@ -218,11 +218,14 @@ class ReportJob:
 
     async def _fetch_rows(self, page: int, size: int) -> NumberedPage[ReportRow]:
         def parse(response: httpx.Response) -> tuple[NumberedPage[ReportRow], int | None]:
-            document = decode_json(response.content)
-            if not isinstance(document, list):
-                raise DecodeError("a report data page is not a JSON array", body=response.content)
-            first = page * size
-            rows = [parse_row(record, first + i) for i, record in enumerate(document)]
+            with collector_paused():  # a page is thousands of acyclic dicts and rows
+                document = decode_json(response.content)
+                if not isinstance(document, list):
+                    raise DecodeError(
+                        "a report data page is not a JSON array", body=response.content
+                    )
+                first = page * size
+                rows = [parse_row(record, first + i) for i, record in enumerate(document)]
             has_next = "next" in response.links
             numbered = NumberedPage(rows, _header_int(response, "x-total-pages"), has_next)
             return numbered, _header_int(response, "x-total-elements")
