@@ -3,7 +3,8 @@
 (1) Typed events/s read by `cc.streaming` from a pre-rendered stream (a server in another
     process writing as fast as it can) vs raw httpx + `b"\\n"` split + parse of the same
     bytes, for NEWLINE_JSON and NEWLINE_XML.
-(2) Time from a forced disconnect (sandbox `drop()`) to the next delivered event.
+(2) Time from a forced disconnect (sandbox `drop()`) to the next delivered event, each drop
+    after a healthy connection, so each measures a first backoff (not a window that doubled).
 (3) Peak RSS growth while a consumer 10x slower than the stream reads for a few seconds.
 
     python -m benchmarks.stream_throughput
@@ -26,6 +27,7 @@ from eightbyeight_async.streaming import ReconnectPolicy
 from ._harness import ServerProcess, print_table, write_results
 
 EVENTS = {"NEWLINE_JSON": 100_000, "NEWLINE_XML": 10_000}
+RECONNECT_DROPS = 9
 PATH = "/api/streaming/v1/clientconnect/subscribe/TenantUpdates-bench-bench"
 
 
@@ -79,7 +81,11 @@ async def throughput(results: dict[str, float]) -> None:
 
 async def reconnect_time(results: dict[str, float]) -> None:
     """(2) forced disconnect → next delivered event, default and fast reconnect policies."""
-    policies = {"default": ReconnectPolicy(), "fast": ReconnectPolicy(initial_delay=0.05)}
+    healthy = 0.3  # shortened from 60 s so that a short wait makes the next drop a first failure
+    policies = {
+        "default": ReconnectPolicy(healthy_after=healthy),
+        "fast": ReconnectPolicy(initial_delay=0.05, healthy_after=healthy),
+    }
     for name, policy in policies.items():
         times = []
         async with Sandbox(seed=1, sapi_time_scale=60.0) as sb:
@@ -89,7 +95,10 @@ async def reconnect_time(results: dict[str, float]) -> None:
                 cc.streaming.subscribe("bench", reconnect=policy) as events,
             ):
                 await events.__anext__()
-                for _ in range(5):
+                for _ in range(RECONNECT_DROPS):
+                    healthy_at = time.perf_counter() + healthy * 1.5
+                    while time.perf_counter() < healthy_at:
+                        await events.__anext__()
                     sb.streaming.drop()
                     dropped = time.perf_counter()
                     reconnects = events.stats.reconnects
