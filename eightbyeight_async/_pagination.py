@@ -273,11 +273,11 @@ class PagePaginator(Generic[T]):
     count: a report is read once it is finished and usually spans several pages, and one
     window instead of "page 0, then the rest" saves a round trip: at 50 ms, `job.rows()`
     reads a 10-page report 2.9-3.5x faster than a sequential loop, CPU-bound past that
-    (benchmarks/analytics_rows.py; 2.4-2.7x with "page 0 first", measured the same day). The price: for a one-page
-    report, requests for pages that turn out not to exist are cancelled (or their empty
-    answers discarded). Later windows hold `prefetch` pages; records stay in
-    order. A page without a `next` link, an empty page or the last counted page ends it.
-    `limit=` stops after that many records.
+    (benchmarks/analytics_rows.py; 2.4-2.7x with "page 0 first", measured the same day).
+    The price: for a one-page report, requests for pages that turn out not to exist are
+    cancelled (or their empty answers discarded). Later windows hold `prefetch` pages;
+    records stay in order. A page without a `next` link, an empty page or the last counted
+    page ends it. `limit=` stops after that many records.
     """
 
     def __init__(
