@@ -9,18 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import urllib.parse
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
-from typing import Any, Generic, Literal, TypeVar
-
-import anyio
-import anyio.abc
-import attrs
-from anyio.streams.memory import MemoryObjectSendStream
+from collections.abc import AsyncIterator, Callable, Iterable
+from typing import Any, Literal, TypeVar
 
 from .._config import ApiFamily
-from .._convert import structure_many, wire_name
-from .._dates import coerce_date_range, validate_timezone
+from .._convert import structure_many
 from .._errors import DecodeError, InvalidArgumentError, NotFoundError
 from .._formats import decode_csv, decode_json, decode_xml, unwrap_collection
 from .._http import HttpPipeline, RequestOptions
@@ -49,54 +42,14 @@ from ..models.stats import (
     StatusCode,
     TransactionCode,
 )
+from ._fan_out import merged
+from ._stats_query import DateInput, StatsQuery, exactly_one, path_segment, stats_query
 
 T = TypeVar("T")
 StatsFormat = Literal["json", "xml"]
-DateInput = Any
-"""A `DateRange`, a documented string (`"today-7d,today"`), a date/datetime or a pair."""
 
 FAN_OUT_PREFETCH = 2
 """Window of each paginator of a fan-out: many run at once, so each needs only a small one."""
-
-
-@attrs.frozen
-class _Query(Generic[T]):
-    """One listing: the path after `/api/stats/`, its record type and its query parameters."""
-
-    path: str
-    model: type[T]
-    params: Mapping[str, str]
-
-
-def _segment(name: str, value: object) -> str:
-    """An id as one URL path segment (escaped), refusing empty or non-scalar ids."""
-    if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value).strip() == "":
-        raise InvalidArgumentError(f"{name} must be a non-empty string or integer; got {value!r}")
-    return urllib.parse.quote(str(value), safe="")
-
-
-def _exactly_one(**choices: object) -> tuple[str, str]:
-    """The one id given among `choices` (e.g. agent_id= or group_id=), as (wire plural, id)."""
-    given = {name: value for name, value in choices.items() if value is not None}
-    if len(given) != 1:
-        names = " or ".join(f"{name}=" for name in choices)
-        raise InvalidArgumentError(f"give exactly one of {names}; got {len(given)}")
-    ((name, value),) = given.items()
-    plural = name.removesuffix("_id") + "s"
-    return plural, _segment(name, value)
-
-
-def _filter_names(model: type[Any]) -> frozenset[str]:
-    """The wire names a listing of `model` can be filtered by (the fields it returns)."""
-    return frozenset(wire_name(f) for f in attrs.fields(model) if f.name != "extra")
-
-
-def _filter_value(name: str, value: object) -> str:
-    if isinstance(value, bool):
-        return "Y" if value else "N"
-    if isinstance(value, (str, int)):
-        return str(value)
-    raise InvalidArgumentError(f"filter {name}= must be a string or an integer; got {value!r}")
 
 
 class Stats:
@@ -107,34 +60,9 @@ class Stats:
 
     # --- the engine --------------------------------------------------------------------
 
-    def _query(
-        self,
-        path: str,
-        model: type[T],
-        *,
-        dates: DateInput = None,
-        tz: str | None = None,
-        filters: Mapping[str, object] | None = None,
-    ) -> _Query[T]:
-        params: dict[str, str] = {}
-        if dates is not None:
-            params["d"] = coerce_date_range(dates).to_query()
-        if tz is not None:
-            params["tz"] = validate_timezone(tz)
-        allowed = _filter_names(model)
-        for key, value in (filters or {}).items():
-            name = key.replace("_", "-")
-            if name not in allowed:
-                known = ", ".join(sorted(n.replace("-", "_") for n in allowed))
-                raise InvalidArgumentError(
-                    f"unknown filter {key}= for {path}; filter by a field it returns: {known}"
-                )
-            params[name] = _filter_value(key, value)
-        return _Query(path, model, params)
-
     def _paginate(
         self,
-        query: _Query[T],
+        query: StatsQuery[T],
         *,
         format: StatsFormat,
         limit: int | None,
@@ -152,7 +80,7 @@ class Stats:
             **window,
         )
 
-    def _options(self, query: _Query[Any], fmt: str, offset: int) -> RequestOptions:
+    def _options(self, query: StatsQuery[Any], fmt: str, offset: int) -> RequestOptions:
         return RequestOptions(
             family=ApiFamily.STATS,
             method="GET",
@@ -160,7 +88,7 @@ class Stats:
             params={**query.params, "n": str(offset)},
         )
 
-    async def _fetch_records(self, query: _Query[T], fmt: StatsFormat, offset: int) -> list[T]:
+    async def _fetch_records(self, query: StatsQuery[T], fmt: StatsFormat, offset: int) -> list[T]:
         collection, item = WIRE_ELEMENTS[query.model]
         decode = decode_json if fmt == "json" else decode_xml
 
@@ -175,7 +103,7 @@ class Stats:
         except DecodeError as exc:  # deterministic: not retried, but located
             raise DecodeError(str(exc), method="GET", url=redact_url(url)) from exc
 
-    async def _fetch_csv(self, query: _Query[Any], offset: int) -> tuple[bytes, int]:
+    async def _fetch_csv(self, query: StatsQuery[Any], offset: int) -> tuple[bytes, int]:
         def parse(response: Any) -> tuple[bytes, int]:
             return response.content, len(decode_csv(response.content))
 
@@ -190,10 +118,10 @@ class Stats:
         prefetch: int | None,
     ) -> OffsetPaginator[T]:
         """A listing without dates or filters."""
-        query = self._query(path, model)
+        query = stats_query(path, model)
         return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
 
-    async def _one(self, query: _Query[T], what: str) -> T:
+    async def _one(self, query: StatsQuery[T], what: str) -> T:
         records = await self._fetch_records(query, "json", 1)
         if not records:
             url = f"/api/stats/{query.path}"
@@ -217,13 +145,15 @@ class Stats:
         prefetch: int | None = None,
     ) -> OffsetPaginator[Agent]:
         """All agents (`/agents`), or the agents of one group (`/groups/{group_id}/agents`)."""
-        path = "agents" if group_id is None else f"groups/{_segment('group_id', group_id)}/agents"
+        path = "agents"
+        if group_id is not None:
+            path = f"groups/{path_segment('group_id', group_id)}/agents"
         return self._listing(path, Agent, format, limit, prefetch)
 
     async def agent(self, agent_id: str) -> Agent:
         """One agent (`/agents/{agent_id}`); NotFoundError if there is none."""
-        path = f"agents/{_segment('agent_id', agent_id)}"
-        return await self._one(self._query(path, Agent), "agent")
+        path = f"agents/{path_segment('agent_id', agent_id)}"
+        return await self._one(stats_query(path, Agent), "agent")
 
     def queues(
         self, *, format: StatsFormat = "json", limit: int | None = None, prefetch: int | None = None
@@ -233,8 +163,8 @@ class Stats:
 
     async def queue(self, queue_id: str | int) -> Queue:
         """One queue (`/queues/{queue_id}`); NotFoundError if there is none."""
-        path = f"queues/{_segment('queue_id', queue_id)}"
-        return await self._one(self._query(path, Queue), "queue")
+        path = f"queues/{path_segment('queue_id', queue_id)}"
+        return await self._one(stats_query(path, Queue), "queue")
 
     def channels(
         self, *, format: StatsFormat = "json", limit: int | None = None, prefetch: int | None = None
@@ -250,8 +180,8 @@ class Stats:
 
     async def campaign(self, campaign_id: str | int) -> Campaign:
         """One campaign (`/campaigns/{campaign_id}`); NotFoundError if there is none."""
-        path = f"campaigns/{_segment('campaign_id', campaign_id)}"
-        return await self._one(self._query(path, Campaign), "campaign")
+        path = f"campaigns/{path_segment('campaign_id', campaign_id)}"
+        return await self._one(stats_query(path, Campaign), "campaign")
 
     def campaign_records(
         self,
@@ -262,7 +192,7 @@ class Stats:
         prefetch: int | None = None,
     ) -> OffsetPaginator[CampaignRecord]:
         """The records (call list) of a campaign (`/campaigns/{campaign_id}/records`)."""
-        path = f"campaigns/{_segment('campaign_id', campaign_id)}/records"
+        path = f"campaigns/{path_segment('campaign_id', campaign_id)}/records"
         return self._listing(path, CampaignRecord, format, limit, prefetch)
 
     def transaction_codes(
@@ -288,8 +218,8 @@ class Stats:
     ) -> OffsetPaginator[AgentSkill]:
         """Skill levels of one agent in its queues, or of every agent in one queue
         (`/agents/{agent_id}/skills`, `/queues/{queue_id}/skills`)."""
-        plural, ident = _exactly_one(agent_id=agent_id, queue_id=queue_id)
-        query = self._query(f"{plural}/{ident}/skills", AgentSkill)
+        plural, ident = exactly_one(agent_id=agent_id, queue_id=queue_id)
+        query = stats_query(f"{plural}/{ident}/skills", AgentSkill)
         return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
 
     # --- agent events ------------------------------------------------------------------
@@ -307,8 +237,8 @@ class Stats:
     ) -> OffsetPaginator[Activity]:
         """Activities of one agent or of a group's agents (`/agents/{id}/activities`,
         `/groups/{id}/activities`)."""
-        plural, ident = _exactly_one(agent_id=agent_id, group_id=group_id)
-        query = self._query(f"{plural}/{ident}/activities", Activity, dates=dates, tz=tz)
+        plural, ident = exactly_one(agent_id=agent_id, group_id=group_id)
+        query = stats_query(f"{plural}/{ident}/activities", Activity, dates=dates, tz=tz)
         return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
 
     def statuses(
@@ -324,8 +254,8 @@ class Stats:
     ) -> OffsetPaginator[AgentStatus]:
         """Status changes of one agent or of a group's agents (`/agents/{id}/statuses`,
         `/groups/{id}/statuses`)."""
-        plural, ident = _exactly_one(agent_id=agent_id, group_id=group_id)
-        query = self._query(f"{plural}/{ident}/statuses", AgentStatus, dates=dates, tz=tz)
+        plural, ident = exactly_one(agent_id=agent_id, group_id=group_id)
+        query = stats_query(f"{plural}/{ident}/statuses", AgentStatus, dates=dates, tz=tz)
         return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
 
     def status_statistics(
@@ -340,8 +270,8 @@ class Stats:
     ) -> OffsetPaginator[AgentStatusStatistics]:
         """An agent's time per status in 30-minute periods
         (`/agents/{agent_id}/statuses/statistics`)."""
-        path = f"agents/{_segment('agent_id', agent_id)}/statuses/statistics"
-        query = self._query(path, AgentStatusStatistics, dates=dates, tz=tz)
+        path = f"agents/{path_segment('agent_id', agent_id)}/statuses/statistics"
+        query = stats_query(path, AgentStatusStatistics, dates=dates, tz=tz)
         return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
 
     def outbound_calls(
@@ -357,8 +287,8 @@ class Stats:
     ) -> OffsetPaginator[OutboundCall]:
         """Outbound calls of one agent or of a group's agents (`/agents/{id}/outboundcalls`,
         `/groups/{id}/outboundcalls`)."""
-        plural, ident = _exactly_one(agent_id=agent_id, group_id=group_id)
-        query = self._query(f"{plural}/{ident}/outboundcalls", OutboundCall, dates=dates, tz=tz)
+        plural, ident = exactly_one(agent_id=agent_id, group_id=group_id)
+        query = stats_query(f"{plural}/{ident}/outboundcalls", OutboundCall, dates=dates, tz=tz)
         return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
 
     # --- interactions ------------------------------------------------------------------
@@ -377,9 +307,9 @@ class Stats:
     ) -> OffsetPaginator[AgentInteraction]:
         """Interactions handled by one agent or a group's agents (`/agents/{id}/interactions`,
         `/groups/{id}/interactions`); `**filters` are query variables (`media_type="T"`)."""
-        plural, ident = _exactly_one(agent_id=agent_id, group_id=group_id)
+        plural, ident = exactly_one(agent_id=agent_id, group_id=group_id)
         path = f"{plural}/{ident}/interactions"
-        query = self._query(path, AgentInteraction, dates=dates, tz=tz, filters=filters)
+        query = stats_query(path, AgentInteraction, dates=dates, tz=tz, filters=filters)
         return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
 
     def queue_interactions(
@@ -399,9 +329,9 @@ class Stats:
         if queue_id is None and channel_id is None:
             path = "interactions"
         else:
-            plural, ident = _exactly_one(queue_id=queue_id, channel_id=channel_id)
+            plural, ident = exactly_one(queue_id=queue_id, channel_id=channel_id)
             path = f"{plural}/{ident}/interactions"
-        query = self._query(path, QueueInteraction, dates=dates, tz=tz, filters=filters)
+        query = stats_query(path, QueueInteraction, dates=dates, tz=tz, filters=filters)
         return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
 
     def campaign_interactions(
@@ -416,8 +346,8 @@ class Stats:
         **filters: object,
     ) -> OffsetPaginator[CampaignInteraction]:
         """Interactions of one campaign (`/campaigns/{campaign_id}/interactions`)."""
-        path = f"campaigns/{_segment('campaign_id', campaign_id)}/interactions"
-        query = self._query(path, CampaignInteraction, dates=dates, tz=tz, filters=filters)
+        path = f"campaigns/{path_segment('campaign_id', campaign_id)}/interactions"
+        query = stats_query(path, CampaignInteraction, dates=dates, tz=tz, filters=filters)
         return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
 
     def all_interactions(
@@ -431,7 +361,7 @@ class Stats:
         **filters: object,
     ) -> OffsetPaginator[AllInteraction]:
         """Every interaction, abandoned, DAA and forwarded ones included (`/allinteractions/`)."""
-        query = self._query("allinteractions", AllInteraction, dates=dates, tz=tz, filters=filters)
+        query = stats_query("allinteractions", AllInteraction, dates=dates, tz=tz, filters=filters)
         return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
 
     # --- aggregated statistics ---------------------------------------------------------
@@ -451,9 +381,9 @@ class Stats:
     ) -> OffsetPaginator[InteractionStatistics]:
         """Interaction counts and times in 30-minute periods for one agent, queue or channel
         (`/agents/{id}/statistics`, `/queues/{id}/statistics`, `/channels/{id}/statistics`)."""
-        plural, ident = _exactly_one(agent_id=agent_id, queue_id=queue_id, channel_id=channel_id)
+        plural, ident = exactly_one(agent_id=agent_id, queue_id=queue_id, channel_id=channel_id)
         path = f"{plural}/{ident}/statistics"
-        query = self._query(path, InteractionStatistics, dates=dates, tz=tz, filters=filters)
+        query = stats_query(path, InteractionStatistics, dates=dates, tz=tz, filters=filters)
         return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
 
     def online_slas(
@@ -470,9 +400,9 @@ class Stats:
     ) -> OffsetPaginator[OnlineSla]:
         """Service levels of phone and chat interactions per period, with their time buckets
         (`/queues/{id}/online_slas`, `/channels/{id}/online_slas`)."""
-        plural, ident = _exactly_one(queue_id=queue_id, channel_id=channel_id)
+        plural, ident = exactly_one(queue_id=queue_id, channel_id=channel_id)
         path = f"{plural}/{ident}/online_slas"
-        query = self._query(path, OnlineSla, dates=dates, tz=tz, filters=filters)
+        query = stats_query(path, OnlineSla, dates=dates, tz=tz, filters=filters)
         return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
 
     def offline_slas(
@@ -489,9 +419,9 @@ class Stats:
     ) -> OffsetPaginator[OfflineSla]:
         """Service levels of email and voicemail interactions per period
         (`/queues/{id}/offline_slas`, `/channels/{id}/offline_slas`)."""
-        plural, ident = _exactly_one(queue_id=queue_id, channel_id=channel_id)
+        plural, ident = exactly_one(queue_id=queue_id, channel_id=channel_id)
         path = f"{plural}/{ident}/offline_slas"
-        query = self._query(path, OfflineSla, dates=dates, tz=tz, filters=filters)
+        query = stats_query(path, OfflineSla, dates=dates, tz=tz, filters=filters)
         return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
 
     # --- fan-out -----------------------------------------------------------------------
@@ -522,59 +452,5 @@ class Stats:
         width = concurrency or self._pipeline.limit_of(ApiFamily.STATS)
         if width < 1:
             raise InvalidArgumentError(f"concurrency must be at least 1; got {concurrency}")
-        send, receive = anyio.create_memory_object_stream[tuple[str, T] | Exception](width * 50)
-        failure: Exception | None = None
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(_produce, paginators, width, send)
-            try:
-                yield _Unwrapped(receive)
-            except Exception as exc:  # re-raised below, not wrapped in an ExceptionGroup
-                failure = exc
-            finally:
-                tg.cancel_scope.cancel()
-                receive.close()
-        if failure is not None:
-            raise failure
-
-
-async def _produce(
-    paginators: list[tuple[str, OffsetPaginator[T]]],
-    width: int,
-    send: MemoryObjectSendStream[tuple[str, T] | Exception],
-) -> None:
-    """Drain `width` paginators at a time into `send`; a failure is sent, not raised."""
-    limiter = anyio.CapacityLimiter(width)
-
-    async def drain(source_id: str, paginator: OffsetPaginator[T], out: Any) -> None:
-        async with limiter, out:
-            try:
-                async for record in paginator:
-                    await out.send((source_id, record))
-            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
-                return  # the consumer has left; the cancellation is on its way
-            except Exception as exc:  # handed to the consumer, in the order it happened
-                with contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError):
-                    await out.send(exc)
-
-    async with send, anyio.create_task_group() as tg:
-        for source_id, paginator in paginators:
-            tg.start_soon(drain, source_id, paginator, send.clone())
-
-
-class _Unwrapped(Generic[T]):
-    """The consumer's side of a fan-out: records, with a producer's failure raised in place."""
-
-    def __init__(self, receive: anyio.abc.ObjectReceiveStream[tuple[str, T] | Exception]) -> None:
-        self._receive = receive
-
-    def __aiter__(self) -> _Unwrapped[T]:
-        return self
-
-    async def __anext__(self) -> tuple[str, T]:
-        try:
-            item = await self._receive.receive()
-        except anyio.EndOfStream:
-            raise StopAsyncIteration from None
-        if isinstance(item, Exception):
-            raise item
-        return item
+        async with merged(paginators, width) as records:
+            yield records
