@@ -1,6 +1,7 @@
 """The SAPI streaming reader: `cc.streaming.subscribe(...)` and its typed events."""
 
 from ._checkpoint import Checkpoint, CheckpointStore, FileCheckpointStore, MemoryCheckpointStore
+from ._delivery import StreamStats
 from ._events import (
     AgentProvChange,
     AgentStatusChange,
@@ -14,7 +15,7 @@ from ._events import (
     UnknownEvent,
 )
 from ._framing import OUTPUT_TYPES, Framer, FramingError, OutputType
-from ._reader import EventStream, ReconnectPolicy, Streaming, StreamStats
+from ._reader import EventStream, ReconnectPolicy, Streaming
 
 __all__ = [
     "OUTPUT_TYPES",

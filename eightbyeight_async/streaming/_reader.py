@@ -11,7 +11,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import datetime as dt
-import hashlib
 import logging
 import random
 import time
@@ -35,6 +34,7 @@ from .._errors import (
 from .._http import HttpPipeline, RequestOptions
 from .._retry import RetryPolicy
 from ._checkpoint import Checkpoint, CheckpointStore
+from ._delivery import DeliveryTracker, StreamStats
 from ._events import (
     BacklogExpired,
     Heartbeat,
@@ -74,64 +74,6 @@ class ReconnectPolicy:
         return rng.uniform(0, min(cap, self.initial_delay * 2 ** max(failures - 1, 0)))
 
 
-@attrs.define
-class StreamStats:
-    """Counters of one reader, for dashboards and logs."""
-
-    events: int = 0
-    duplicates_dropped: int = 0
-    gaps: int = 0
-    missed_events: int = 0
-    malformed: int = 0
-    heartbeats: int = 0
-    connects: int = 0
-    reconnects: int = 0
-    bytes: int = 0
-    backlog_expired: int = 0
-    connected_since: dt.datetime | None = None
-
-
-class _Tracker:
-    """Exactly-once bookkeeping: last sequence id per server instance, and a bounded window
-    of content hashes for events without one."""
-
-    def __init__(self, checkpoint: Checkpoint, hash_window: int) -> None:
-        self.last = dict(checkpoint.last_sequence)
-        self.last_timestamp_ms = checkpoint.last_timestamp_ms
-        self._hashes: collections.OrderedDict[bytes, None] = collections.OrderedDict()
-        self._window = hash_window
-
-    def seen(self, event: StreamEvent, stats: StreamStats) -> bool:
-        """True for a replayed event already delivered; records gaps as it goes."""
-        info = event.msg_info
-        if info.instance_id is None or info.sequence_id is None:
-            return self._seen_content(event)
-        last = self.last.get(info.instance_id)
-        if last is not None and info.sequence_id <= last:
-            return True
-        if last is not None and info.sequence_id > last + 1:
-            stats.gaps += 1
-            stats.missed_events += info.sequence_id - last - 1
-            logger.warning(
-                "SAPI sequence gap on %s: expected %d, got %d (%d events missing)",
-                info.instance_id,
-                last + 1,
-                info.sequence_id,
-                info.sequence_id - last - 1,
-            )
-        self.last[info.instance_id] = info.sequence_id
-        return False
-
-    def _seen_content(self, event: StreamEvent) -> bool:
-        digest = hashlib.blake2b(repr(event.raw).encode(), digest_size=16).digest()
-        if digest in self._hashes:
-            return True
-        self._hashes[digest] = None
-        if len(self._hashes) > self._window:
-            self._hashes.popitem(last=False)
-        return False
-
-
 class EventStream:
     """The events of one subscription, across reconnects. Use through `subscribe()`."""
 
@@ -161,7 +103,7 @@ class EventStream:
         self._policy = policy
         self._max_frame_chars = max_frame_chars
         self._rng = rng or random.Random()
-        self._tracker = _Tracker(checkpoint, hash_window)
+        self._tracker = DeliveryTracker(checkpoint, hash_window)
         self._pending: collections.deque[StreamEvent] = collections.deque()
         self._last_returned: StreamEvent | None = None
         self._connection: contextlib.AsyncExitStack | None = None
