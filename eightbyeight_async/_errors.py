@@ -37,13 +37,17 @@ secrets, and bodies are cut to a short excerpt.
 
 from __future__ import annotations
 
+from ._redact import redact_text
+
 EXCERPT_CHARS = 200
 """How much of a response body an error message quotes."""
 
 
 def excerpt(body: bytes | str, limit: int = EXCERPT_CHARS) -> str:
-    """Return a one-line, length-capped excerpt of `body` for an error message."""
+    """Return a one-line, length-capped excerpt of `body` for an error message, with
+    `token=…`-style values masked (a server may echo the request URL back)."""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    text = redact_text(text)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit] + "…"
 

@@ -42,7 +42,7 @@ from ._errors import (
     status_error_class,
 )
 from ._formats import decode_json
-from ._redact import redact_text, redact_url
+from ._redact import mask_secrets, redact_text, redact_url, request_secrets
 from ._retry import RetryPolicy, parse_retry_after, retry_delay, should_retry
 
 logger = logging.getLogger("eightbyeight_async")
@@ -359,7 +359,7 @@ class HttpPipeline:
             status_code=status,
             method=options.method,
             url=url,
-            body=body,
+            body=mask_secrets(body.decode("utf-8", "replace"), request_secrets(response.request)),
             headers={
                 k: response.headers[k] for k in KEPT_RESPONSE_HEADERS if k in response.headers
             },

@@ -6,6 +6,8 @@ credential-bearing query values and user-info before a URL is logged or put in a
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import logging
 import re
 from typing import Final
@@ -69,6 +71,39 @@ def redact_url(url: httpx.URL | str) -> str:
 def redact_text(text: str) -> str:
     """Mask `token=…`-style query values wherever they appear in free text."""
     return _SECRET_QUERY_RE.sub(lambda m: m.group("key") + REDACTED, text)
+
+
+MIN_MASKED_SECRET = 4
+"""Shorter values are not masked by content: masking "a" would garble a whole message."""
+
+
+def request_secrets(request: httpx.Request) -> frozenset[str]:
+    """The credentials a request carried (secret query values, credential headers and the
+    parts of a Basic or Bearer header), for masking wherever a server echoes them back."""
+    found = {
+        value for key, value in request.url.params.multi_items() if key.lower() in SECRET_QUERY_KEYS
+    }
+    for name in ("authorization", "8x8-apikey", "token"):
+        value = request.headers.get(name)
+        if not value:
+            continue
+        found.add(value)
+        scheme, _, credential = value.partition(" ")
+        if scheme.lower() == "bearer":
+            found.add(credential)
+        elif scheme.lower() == "basic":
+            found.add(credential)
+            with contextlib.suppress(ValueError):
+                user_pass = base64.b64decode(credential, validate=True).decode()
+                found.update({user_pass, user_pass.partition(":")[2]})
+    return frozenset(v for v in found if len(v) >= MIN_MASKED_SECRET)
+
+
+def mask_secrets(text: str, secrets: frozenset[str]) -> str:
+    """`text` with every occurrence of `secrets` and every `token=…`-style value masked."""
+    for secret in sorted(secrets, key=len, reverse=True):  # "user:pass" before "pass"
+        text = text.replace(secret, REDACTED)
+    return redact_text(text)
 
 
 class RedactingFilter(logging.Filter):

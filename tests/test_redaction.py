@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 from typing import Any
 
@@ -112,6 +113,31 @@ async def test_auth_error_body_excerpt_never_contains_the_request_token() -> Non
                 await cc.raw_request("GET", "/api/stats/groups.json")
     assert "check the tenant name and token" in str(caught.value)
     assert SECRETS["data_token"] not in str(caught.value)
+
+
+def _echo_credentials(request: httpx.Request) -> httpx.Response:
+    """A server error page that quotes what it was sent: the credential headers (a Basic one
+    decoded too) and the URL, as some servers' error pages do."""
+    echoed = [request.headers.get(h, "") for h in ("authorization", "8x8-apikey", "token")]
+    scheme, _, credential = echoed[0].partition(" ")
+    if scheme == "Basic":
+        echoed.append(base64.b64decode(credential).decode())
+    return httpx.Response(400, text=" | ".join([*echoed, str(request.url)]))
+
+
+async def test_error_bodies_that_echo_the_request_never_show_its_credentials() -> None:
+    errors: list[str] = []
+    with respx.mock(assert_all_called=False) as mock:
+        mock.post("https://api.8x8.com/oauth/v2/token").mock(
+            return_value=httpx.Response(200, json={"access_token": ACCESS_TOKEN, "expires_in": 60})
+        )
+        mock.route().mock(side_effect=_echo_credentials)
+        async with make_client() as cc:
+            await exercise_every_credential(cc, errors)
+    assert len(errors) == 14, "every call must fail with the echoing error page"
+    assert all("[redacted]" in error for error in errors), errors
+    for secret in [*SECRETS.values(), ACCESS_TOKEN]:
+        assert not [error for error in errors if secret in error], secret
 
 
 @pytest.mark.parametrize(
