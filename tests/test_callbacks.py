@@ -17,6 +17,7 @@ from eightbyeight_async import (
     AuthenticationError,
     ConfigurationError,
     ContactCenter,
+    DecodeError,
     InternalServerError,
     InvalidArgumentError,
     RetryPolicy,
@@ -318,6 +319,18 @@ async def test_delete_with_an_assigned_callback_is_207(cc: ContactCenter, sb: Sa
     remaining = [c.interaction_guid for c in sb.callbacks.callbacks]
     assert second in remaining
     assert first not in remaining
+
+
+async def test_an_unreadable_answer_to_a_delete_is_an_error_not_a_retry(
+    cc: ContactCenter, sb: Sandbox
+) -> None:
+    ext_id = unique("transac_3")
+    await _create_many(cc, sb, ext_id, 2)
+    sb.faults.truncate("/api/interactions/webcallback/*", count=1)
+    with pytest.raises(DecodeError) as caught:
+        await cc.callbacks.delete(ext_id)  # a retry would see 404: "none found"
+    assert "answered 200, so the callbacks were deleted" in str(caught.value)
+    assert not [c for c in sb.callbacks.callbacks if c.ext_transaction_id == ext_id]
 
 
 async def test_delete_of_an_unknown_transaction_is_not_found(cc: ContactCenter) -> None:

@@ -28,6 +28,7 @@ from .._errors import (
 )
 from .._formats import decode_json
 from .._http import HttpPipeline, RequestOptions
+from .._redact import redact_url
 from .._userdata import Pairs, encode_limited
 from ..models.callbacks import (
     CallbackType,
@@ -289,15 +290,21 @@ class Callbacks:
             path=DELETE_PATH.format(id=urllib.parse.quote(ext_transaction_id, safe="")),
         )
         try:
-            response = await self._pipeline.request_parsed(options, _parse_deletion)
+            response = await self._pipeline.request(options)
         except NotFoundError:
             return WebCallbackDeletion(ext_transaction_id, WebCallbackDeletionOutcome.NOT_FOUND)
-        status, document = response
-        return _deletion(ext_transaction_id, status, document)
-
-
-def _parse_deletion(response: httpx.Response) -> tuple[int, object]:
-    return response.status_code, decode_json(response.content)
+        # Parsed outside the retry loop: after a 200 or 207 the callbacks are gone, so a
+        # retry would answer 404 and report "none found" for callbacks it just deleted.
+        try:
+            document = decode_json(response.content)
+        except DecodeError as exc:
+            raise DecodeError(
+                f"the delete was answered {response.status_code}, so the callbacks were deleted, "
+                f"but the answer is unreadable ({exc}); not retried, as a retry would find none",
+                method="DELETE",
+                url=redact_url(response.request.url),
+            ) from exc
+        return _deletion(ext_transaction_id, response.status_code, document)
 
 
 def _deletion(ext_transaction_id: str, status: int, document: object) -> WebCallbackDeletion:
