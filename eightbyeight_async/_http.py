@@ -39,6 +39,7 @@ from ._errors import (
     ConfigurationError,
     DecodeError,
     EightByEightError,
+    InvalidArgumentError,
     status_error_class,
 )
 from ._formats import decode_json
@@ -51,6 +52,10 @@ T = TypeVar("T")
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 CREDENTIAL_HEADERS = frozenset({"authorization", "8x8-apikey", "token", "x-tenant-info", "cookie"})
 KEPT_RESPONSE_HEADERS = ("content-type", "retry-after", "www-authenticate", "x-request-id")
+
+
+DOT_SEGMENTS = frozenset({".", ".."})
+"""Path segments URL normalisation resolves: an id equal to one would reach another path."""
 
 
 @attrs.frozen
@@ -282,6 +287,11 @@ class HttpPipeline:
             raise ConfigurationError(
                 f"the {family.key} API needs the tenant's Contact Center host: pass "
                 "platform='na4' (or your platform) or base_url= to ContactCenter"
+            )
+        if DOT_SEGMENTS.intersection(path.partition("?")[0].split("/")):
+            raise InvalidArgumentError(
+                f"cannot request {path!r}: an id of '.' or '..' would be resolved as a relative "
+                "path and reach another resource; check the id"
             )
         return base + path if path.startswith("/") else f"{base}/{path}"
 

@@ -12,7 +12,9 @@ import zipfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+import respx
 
 from eightbyeight_async import (
     APIConnectionError,
@@ -36,6 +38,7 @@ from eightbyeight_async.sandbox._attachments import Kind
 pytestmark = pytest.mark.anyio
 
 _fresh_ids = itertools.count(1000)
+LOOPBACK = "http://127.0.0.1:9"
 
 
 @pytest.fixture(scope="module")
@@ -236,6 +239,34 @@ async def test_unsafe_names_from_the_server_are_made_safe(
     saved = await cc.attachments.download_case(case_id, dest)
     assert contents(saved) == [(expected.format(id=case_id), b"payload")]
     assert everything_under(tmp_path) == ["a", "a/b", f"a/b/{saved[0].name}"]
+
+
+@pytest.mark.parametrize("object_id", ["x/y", "a/../../escaped", "../..", "a\\..\\b"])
+async def test_a_fallback_name_made_of_the_callers_id_stays_inside_the_directory(
+    tmp_path: Path, object_id: str
+) -> None:
+    dest = tmp_path / "a" / "b"
+    dest.mkdir(parents=True)
+    async with ContactCenter(tenant="acme", base_url=LOOPBACK, data_token="t" * 32) as cc:
+        with respx.mock() as mock:  # the sandbox refuses such ids; a server may not
+            mock.get(url__startswith=f"{LOOPBACK}/api/ccm/attachments/case/").mock(
+                return_value=httpx.Response(
+                    200, content=b"%PDF", headers={"content-type": "application/pdf"}
+                )
+            )
+            (saved,) = await cc.attachments.download_case(object_id, dest)
+    assert saved.parent == dest
+    assert saved.name.startswith("case-")
+    assert saved.name.endswith(".pdf")
+    assert everything_under(tmp_path) == ["a", "a/b", f"a/b/{saved.name}"]
+
+
+@pytest.mark.parametrize("object_id", [".", ".."])
+async def test_a_dot_id_is_refused_before_it_reaches_another_path(
+    cc: ContactCenter, dest: Path, object_id: str
+) -> None:
+    with pytest.raises(InvalidArgumentError, match="relative path"):
+        await cc.attachments.download_case(object_id, dest)
 
 
 # --- hostile archives --------------------------------------------------------------------

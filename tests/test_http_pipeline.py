@@ -22,6 +22,7 @@ from eightbyeight_async import (
     ContactCenter,
     GatewayTimeoutError,
     InternalServerError,
+    InvalidArgumentError,
     Limits,
     NotFoundError,
     PermissionDeniedError,
@@ -198,6 +199,20 @@ async def test_missing_credential_fails_before_any_io(mock: respx.MockRouter) ->
     async with ContactCenter(tenant="acme", data_token="t") as cc:
         with pytest.raises(ConfigurationError, match="platform"):
             await cc.raw_request("GET", "/api/stats/groups.json")
+    assert not route.called
+
+
+async def test_an_id_that_is_a_dot_segment_never_reaches_another_path(
+    mock: respx.MockRouter, cc: ContactCenter
+) -> None:
+    route = mock.route()
+    for call in (
+        lambda: cc.recordings.delete_transcript(".."),  # .../transcripts/.. is .../
+        lambda: cc.interaction_data.context(guid=".."),
+        lambda: cc.raw_request("GET", "/api/stats/agents/../groups.json"),
+    ):
+        with pytest.raises(InvalidArgumentError, match="relative path"):
+            await call()
     assert not route.called
 
 

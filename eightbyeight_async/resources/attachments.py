@@ -148,9 +148,12 @@ class AttachmentDownload:
 
 
 def _fallback(base: str, media_type: str) -> str:
+    """`base` (made of the caller's id, which may hold `/` or `..`) as one safe file name,
+    with the extension of `media_type`."""
     zipped = media_type in ZIP_MEDIA_TYPES
     extension = ".zip" if zipped else _MEDIA_TYPES.guess_extension(media_type)
-    return base + (extension or "")
+    flat = base.replace("/", "_").replace("\\", "_")
+    return safe_filename(flat + (extension or ""), "attachment" + (extension or ""))
 
 
 def _check_limits(limits: ArchiveLimits | None) -> ArchiveLimits:
