@@ -281,12 +281,16 @@ def _optional_inner(tp: Any) -> Any:
 
 _COMPILER = _Compiler(_FAST)
 
+_BAD_VALUE = (ValueError, TypeError, KeyError, AttributeError, ArithmeticError, OSError)
+"""What a value the hooks cannot read raises: out-of-range numbers and dates raise
+OverflowError (`timedelta(seconds=1e20)`) or OSError (`datetime.fromtimestamp`)."""
+
 
 def structure(record: Any, cls: type[T]) -> T:
     """Build a model from one decoded record; a bad value raises DecodeError naming the field."""
     try:
         return _COMPILER.function_for(cls)(record)
-    except (ValueError, TypeError, KeyError, AttributeError, cattrs.BaseValidationError):
+    except (*_BAD_VALUE, cattrs.BaseValidationError):
         raise DecodeError(_describe_failure(record, cls)) from None
 
 
@@ -295,7 +299,7 @@ def structure_many(records: Iterable[Any], cls: type[T]) -> list[T]:
     function = _COMPILER.function_for(cls)
     try:
         return [function(record) for record in records]
-    except (ValueError, TypeError, KeyError, AttributeError, cattrs.BaseValidationError):
+    except (*_BAD_VALUE, cattrs.BaseValidationError):
         return [structure(record, cls) for record in records]  # raises, naming the record
 
 
@@ -309,7 +313,7 @@ def _describe_failure(record: Any, cls: type[Any]) -> str:
             for error, path in _leaf_errors(exc)
         ]
         return f"could not read a {cls.__name__} record ({'; '.join(notes[:5])})"
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+    except _BAD_VALUE as exc:
         return f"could not read a {cls.__name__} record: {type(exc).__name__}: {str(exc)[:80]}"
     return f"could not read a {cls.__name__} record"
 

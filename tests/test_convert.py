@@ -108,6 +108,10 @@ def test_each_instance_gets_its_own_extra() -> None:
         ({"enabled": "maybe"}, "enabled"),
         ({"accept-timestamp": "yesterday"}, "accept_timestamp"),
         ({"agent-id": {"nested": "dict"}}, "agent_id"),
+        ({"wait": "1e20"}, "wait"),  # OverflowError from timedelta
+        ({"wait": "100000000000000"}, "wait"),
+        ({"statusEventTS": "99999999999999999999"}, "status_event_ts"),  # OSError/Overflow
+        ({"process-time": "1e400"}, "process_time"),  # infinity
     ],
 )
 def test_bad_values_raise_decode_error_naming_the_field(
@@ -115,6 +119,11 @@ def test_bad_values_raise_decode_error_naming_the_field(
 ) -> None:
     with pytest.raises(DecodeError, match=f"Sample record.*{field}"):
         structure(record(**overrides), Sample)
+
+
+def test_out_of_range_values_in_a_page_are_a_decode_error() -> None:
+    with pytest.raises(DecodeError, match="wait"):
+        structure_many([record(), record(wait="1e20")], Sample)
 
 
 def test_missing_required_field_is_a_decode_error() -> None:

@@ -226,6 +226,10 @@ async def test_an_unknown_status_is_kept_and_an_empty_body_is_a_decode_error() -
             route.mock(return_value=httpx.Response(200, content=b""))
             with pytest.raises(DecodeError, match="no status"):
                 await cc.recording_control.resume(email="b@x.com")
+            for malformed in (b'{"status": "on', b'{"status":' + b"[" * 100_000):
+                route.mock(return_value=httpx.Response(200, content=malformed))
+                with pytest.raises(DecodeError, match="malformed JSON"):
+                    await cc.recording_control.resume(email="b@x.com")
 
 
 # --- the browser URL ----------------------------------------------------------------------

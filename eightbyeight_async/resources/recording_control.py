@@ -11,13 +11,13 @@ session cookie: `control_recording_url()` builds that URL; the SDK never calls i
 
 from __future__ import annotations
 
-import json
 import urllib.parse
 
 import httpx
 
 from .._config import ApiFamily, check_base_url
 from .._errors import ConfigurationError, DecodeError, InvalidArgumentError
+from .._formats import decode_json
 from .._http import HttpPipeline, RequestOptions
 from ..models.recording_control import (
     RecordingAction,
@@ -59,10 +59,7 @@ def parse_status(body: bytes) -> RecordingControlStatus:
     """The outcome of a 200 answer: JSON `{"status": "…"}`, or a `Status: …` text line."""
     text = body.decode("utf-8", "replace").strip()
     if text.startswith("{"):
-        try:
-            document = json.loads(text)
-        except ValueError:
-            raise DecodeError("malformed JSON recording control status", body=body) from None
+        document = decode_json(body)
         value = document.get("status") if isinstance(document, dict) else None
         if not isinstance(value, str):
             raise DecodeError("the recording control answer has no status", body=body)
