@@ -7,13 +7,16 @@ import datetime as dt
 from collections.abc import Iterator
 
 import anyio
+import httpx
 import pytest
+import respx
 
 from eightbyeight_async import (
     ApiFamily,
     APIStatusError,
     AuthenticationError,
     BadRequestError,
+    ContactCenter,
     DecodeError,
     InternalServerError,
     InvalidArgumentError,
@@ -27,6 +30,7 @@ from eightbyeight_async.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
 UTC = dt.timezone.utc
+LOOPBACK = "http://127.0.0.1:9"
 
 
 @pytest.fixture
@@ -85,6 +89,52 @@ async def test_next_status(sb: Sandbox) -> None:
     assert following.current.state is ScheduleState.OPEN
     assert following.next == ScheduleStatus(ScheduleState.CLOSED)
     assert following.next_at == dt.datetime(2024, 6, 4, 0, 0, tzinfo=UTC)
+
+
+async def test_what_a_status_answer_holds_besides_its_codes_is_kept(sb: Sandbox) -> None:
+    at = dt.datetime(2024, 6, 3, 16, 0, tzinfo=UTC)
+    async with sb.client() as cc:
+        status = await cc.schedules.status(1, at=at)
+        following = await cc.schedules.next_status(1, at=at)
+    assert set(status.extra) == {"label"}
+    assert set(following.extra) == {"label", "next-label"}
+    assert status == ScheduleStatus(ScheduleState.OPEN), "extra is not part of the value"
+
+
+async def test_unknown_fields_of_days_and_periods_are_kept() -> None:
+    schedule = {
+        "id": "7",
+        "name": "Support",
+        "week-days": {
+            "week-day": [
+                {
+                    "day": "1",
+                    "holiday": "yes",
+                    "properties": [
+                        {"status": "0", "start-time": "08:00", "end-time": "17:00", "label": "AM"}
+                    ],
+                }
+            ]
+        },
+    }
+    async with ContactCenter(tenant="acme", base_url=LOOPBACK, data_token="t") as cc:
+        with respx.mock() as mock:
+            mock.get(f"{LOOPBACK}/api/provisioning/schedules/7.json").mock(
+                return_value=httpx.Response(200, json={"schedule": schedule})
+            )
+            (day,) = (await cc.schedules.get(7)).week_days
+    assert day.extra == {"holiday": "yes"}
+    assert day.periods[0].extra == {"label": "AM"}
+
+
+async def test_numbers_that_only_look_like_digits_are_refused(sb: Sandbox) -> None:
+    async with sb.client() as cc:
+        for bad_id in ("\u00b2", "\u0663"):  # superscript two, Arabic-Indic three
+            with pytest.raises(InvalidArgumentError, match="numeric id"):
+                await cc.schedules.next_status(bad_id)
+        for offset in (float("nan"), float("inf"), float("-inf")):
+            with pytest.raises(InvalidArgumentError, match="finite number of seconds"):
+                await cc.schedules.status(1, offset=offset)
 
 
 async def test_errors(sb: Sandbox) -> None:

@@ -35,20 +35,23 @@ class ScheduleStatus:
 
     state: ScheduleState
     choice: int | None = None
+    extra: dict[str, Any] = attrs.field(factory=dict, eq=False, hash=False, repr=False)
+    """What the status answer held besides the code (e.g. its `label`); not part of the
+    value: two statuses with the same code are equal."""
 
     @classmethod
-    def from_code(cls, code: object) -> ScheduleStatus:
+    def from_code(cls, code: object, extra: dict[str, Any] | None = None) -> ScheduleStatus:
         """Read a wire code ("0", "-1", "3", or an int)."""
-        try:
-            number = int(str(code).strip())
-        except ValueError:
-            raise DecodeError(f"a schedule status code is a number; got {code!r}") from None
+        text = str(code).strip()
+        if not (text.removeprefix("-").isascii() and text.removeprefix("-").isdigit()):
+            raise DecodeError(f"a schedule status code is a number; got {code!r}")
+        number, kept = int(text), extra or {}
         if number == 0:
-            return cls(ScheduleState.OPEN)
+            return cls(ScheduleState.OPEN, extra=kept)
         if number == -1:
-            return cls(ScheduleState.CLOSED)
+            return cls(ScheduleState.CLOSED, extra=kept)
         if number > 0:
-            return cls(ScheduleState.CHOICE, number)
+            return cls(ScheduleState.CHOICE, number, extra=kept)
         raise DecodeError(f"undocumented schedule status code {number}")
 
     @property
@@ -71,6 +74,7 @@ class DayPeriod:
     status: ScheduleStatus
     start_time: dt.time | None
     end_time: dt.time | None
+    extra: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -79,6 +83,7 @@ class WeekDay:
 
     day: int
     periods: tuple[DayPeriod, ...]
+    extra: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen

@@ -11,6 +11,7 @@ sandbox serves. Unknown fields are kept in `extra`.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import urllib.parse
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -23,7 +24,10 @@ from ..models.schedules import DayPeriod, NextScheduleStatus, Schedule, Schedule
 
 ScheduleFormat = Literal["json", "xml"]
 _SCHEDULE_KEYS = frozenset({"id", "name", "time-zone", "week-days"})
-_STATUS_KEYS = frozenset({"schedule-id", "code", "label", "next-code", "next-label", "next-time"})
+_PERIOD_KEYS = frozenset({"status", "start-time", "end-time"})
+_DAY_KEYS = frozenset({"day", "properties"})
+_STATUS_KEYS = frozenset({"schedule-id", "code"})
+_NEXT_STATUS_KEYS = _STATUS_KEYS | {"next-code", "next-time"}
 
 
 def _listed(value: Any) -> list[Any]:
@@ -51,19 +55,35 @@ def parse_schedule(record: Mapping[str, Any]) -> Schedule:
                     status=ScheduleStatus.from_code(p["status"]),
                     start_time=_time(p.get("start-time")),
                     end_time=_time(p.get("end-time")),
+                    extra=_others(p, _PERIOD_KEYS),
                 )
                 for p in _listed(day.get("properties"))
             )
-            days.append(WeekDay(day=int(day["day"]), periods=periods))
+            days.append(
+                WeekDay(day=_number(day["day"]), periods=periods, extra=_others(day, _DAY_KEYS))
+            )
         return Schedule(
-            id=int(record["id"]),
+            id=_number(record["id"]),
             name=str(record["name"]),
             time_zone=record.get("time-zone") or None,
             week_days=tuple(days),
-            extra={k: v for k, v in record.items() if k not in _SCHEDULE_KEYS},
+            extra=_others(record, _SCHEDULE_KEYS),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise DecodeError(f"a schedule is malformed ({type(exc).__name__}: {exc})") from None
+
+
+def _others(record: Mapping[str, Any], read: frozenset[str]) -> dict[str, Any]:
+    """The fields of `record` the SDK does not read, kept rather than dropped."""
+    return {k: v for k, v in record.items() if k not in read}
+
+
+def _number(value: Any) -> int:
+    """A non-negative integer field (ASCII digits only: `int()` refuses "²")."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(f"expected a number, got {value!r}")
+    return int(text)
 
 
 def _instant_ms(at: dt.datetime | None) -> dict[str, str]:
@@ -75,9 +95,10 @@ def _instant_ms(at: dt.datetime | None) -> dict[str, str]:
 
 
 def _id(schedule_id: object) -> str:
-    if isinstance(schedule_id, bool) or not str(schedule_id).strip().isdigit():
+    text = str(schedule_id).strip()
+    if isinstance(schedule_id, bool) or not (text.isascii() and text.isdigit()):
         raise InvalidArgumentError(f"schedule_id is a schedule's numeric id; got {schedule_id!r}")
-    return str(schedule_id).strip()
+    return text
 
 
 class Schedules:
@@ -131,8 +152,10 @@ class Schedules:
         """The schedule's status now (or at `at`), `offset` seconds later, in the schedule's
         time zone (the tenant's when it has none)."""
         params = {**_instant_ms(at), **_offset(offset)}
-        document = await self._document(f"schedules/{_id(schedule_id)}/status", format, params)
-        return ScheduleStatus.from_code(_status(document).get("code"))
+        record = _status(
+            await self._document(f"schedules/{_id(schedule_id)}/status", format, params)
+        )
+        return ScheduleStatus.from_code(record.get("code"), _others(record, _STATUS_KEYS))
 
     async def next_status(
         self,
@@ -150,7 +173,7 @@ class Schedules:
             current=ScheduleStatus.from_code(record.get("code")),
             next=None if next_code in (None, "") else ScheduleStatus.from_code(next_code),
             next_at=_epoch_ms(next_time),
-            extra={k: v for k, v in record.items() if k not in _STATUS_KEYS},
+            extra=_others(record, _NEXT_STATUS_KEYS),
         )
 
 
@@ -166,8 +189,12 @@ def _epoch_ms(value: Any) -> dt.datetime | None:
 def _offset(offset: float | None) -> dict[str, str]:
     if offset is None:
         return {}
-    if isinstance(offset, bool) or not isinstance(offset, (int, float)):
-        raise InvalidArgumentError(f"offset is a number of seconds; got {offset!r}")
+    if (
+        isinstance(offset, bool)
+        or not isinstance(offset, (int, float))
+        or not math.isfinite(offset)
+    ):
+        raise InvalidArgumentError(f"offset is a finite number of seconds; got {offset!r}")
     return {"offset": str(int(offset))}
 
 
