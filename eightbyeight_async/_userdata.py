@@ -69,6 +69,10 @@ class UserDataToken(enum.Enum):
 
 
 def _as_pairs(pairs: Pairs) -> list[tuple[str, str]]:
+    if isinstance(pairs, (str, bytes)) or not isinstance(pairs, Iterable):
+        raise InvalidArgumentError(
+            f"name/value data is a mapping or an iterable of (name, value) pairs; got {pairs!r}"
+        )
     items = pairs.items() if isinstance(pairs, Mapping) else pairs
     result = []
     for item in items:

@@ -151,6 +151,9 @@ async def test_exactly_one_identifier(cc: ContactCenter, identifiers: dict[str, 
 async def test_no_variables_is_refused(cc: ContactCenter, sb: Sandbox) -> None:
     with pytest.raises(InvalidArgumentError, match="one or more"):
         await cc.interaction_data.set_variables([], guid=a_call(sb).guid)
+    for not_a_list in (5, None, "name=value"):
+        with pytest.raises(InvalidArgumentError, match="one or more"):
+            await cc.interaction_data.set_variables(not_a_list, guid=a_call(sb).guid)  # type: ignore[arg-type]
 
 
 async def test_unknown_interaction_is_404(cc: ContactCenter) -> None:

@@ -212,5 +212,6 @@ async def test_leaving_a_watch_leaves_nothing_running(sb: Sandbox) -> None:
         sent = transport.sent
         await anyio.sleep(0.05)
         assert transport.sent == sent
-        with pytest.raises(InvalidArgumentError, match="interval"):
-            cc.realtime.watch(interval=0)
+        for interval in (0, -1, "10", True, float("nan"), float("inf"), None):
+            with pytest.raises(InvalidArgumentError, match="interval"):
+                cc.realtime.watch(interval=interval)  # type: ignore[arg-type]

@@ -70,7 +70,7 @@ def test_mapping_and_pairs_keep_their_order() -> None:
     assert encode_pairs([("a", "1"), ("a", "2")]) == "[a|1][a|2]"
 
 
-@pytest.mark.parametrize("bad", [[("a", 1)], [("a",)], ["ab"]])
+@pytest.mark.parametrize("bad", [[("a", 1)], [("a",)], ["ab"], 5, None, "ab", b"ab"])
 def test_non_text_pairs_are_refused(bad: list[object]) -> None:
     with pytest.raises(InvalidArgumentError, match=r"pairs|strings"):
         encode_pairs(bad)  # type: ignore[arg-type]

@@ -49,7 +49,7 @@ class InteractionData:
         """Set `variables` on the interaction with SIP `call_id` or interaction `guid`
         (give one). Setting a variable again replaces it; safe to retry."""
         name, value = one_identifier(call_id=call_id, guid=guid)
-        listed = list(variables)
+        listed = list(variables) if isinstance(variables, Iterable) else []
         if not listed or not all(isinstance(v, InteractionVariable) for v in listed):
             raise InvalidArgumentError(
                 "variables must be one or more InteractionVariable(name, value, ...)"

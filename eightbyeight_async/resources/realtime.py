@@ -7,6 +7,7 @@ The server answers from a cache refreshed every 10 seconds: polling faster only 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import urllib.parse
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar
@@ -137,7 +138,8 @@ class Realtime:
         Polls only while you wait for the next snapshot (no background task): breaking out or
         cancelling leaves nothing running.
         """
-        if not interval > 0:
+        valid = isinstance(interval, (int, float)) and not isinstance(interval, bool)
+        if not (valid and math.isfinite(interval) and interval > 0):
             raise InvalidArgumentError(
                 f"interval must be a positive number of seconds; got {interval!r}"
             )
