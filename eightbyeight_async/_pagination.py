@@ -116,11 +116,20 @@ class PageStream(Generic[P]):
                 tg.start_soon(fetch_one, index)
 
 
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _check_window(prefetch: int, limit: int | None) -> None:
-    if prefetch < 1:
-        raise InvalidArgumentError(f"prefetch must be at least 1 (1 = sequential); got {prefetch}")
-    if limit is not None and limit < 0:
-        raise InvalidArgumentError(f"limit must be a non-negative number of records; got {limit}")
+    """`prefetch` an int of at least 1, `limit` None or an int of at least 0 (not bool)."""
+    if not _is_int(prefetch) or prefetch < 1:
+        raise InvalidArgumentError(
+            f"prefetch must be an int of at least 1 (1 = sequential); got {prefetch!r}"
+        )
+    if limit is not None and (not _is_int(limit) or limit < 0):
+        raise InvalidArgumentError(
+            f"limit must be None or a non-negative int (a number of records); got {limit!r}"
+        )
 
 
 class OffsetPaginator(Generic[T]):

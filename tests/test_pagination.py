@@ -161,11 +161,27 @@ async def test_each_iteration_starts_over() -> None:
 
 
 @pytest.mark.parametrize(
-    ("options", "message"), [({"prefetch": 0}, "prefetch"), ({"limit": -1}, "limit")]
+    ("options", "message"),
+    [
+        ({"prefetch": 0}, "prefetch"),
+        ({"limit": -1}, "limit"),
+        ({"prefetch": "2"}, "prefetch"),
+        ({"prefetch": True}, "prefetch"),
+        ({"prefetch": 2.0}, "prefetch"),
+        ({"limit": "5"}, "limit"),
+        ({"limit": False}, "limit"),
+        ({"limit": 1.5}, "limit"),
+    ],
 )
-def test_bad_window_options_are_refused(options: dict[str, int], message: str) -> None:
+def test_bad_window_options_are_refused(options: dict[str, object], message: str) -> None:
     with pytest.raises(InvalidArgumentError, match=message):
-        FakeListing(1).paginator(**options)
+        FakeListing(1).paginator(**options)  # type: ignore[arg-type]
+
+    async def no_pages(page: int, size: int) -> NumberedPage[int]:
+        raise AssertionError("refused before any request")
+
+    with pytest.raises(InvalidArgumentError, match=message):
+        PagePaginator(no_pages, **options)  # type: ignore[arg-type]
 
 
 async def test_csv_needs_a_raw_source() -> None:
