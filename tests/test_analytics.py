@@ -16,6 +16,7 @@ from typing import Any
 
 import anyio
 import pytest
+import respx
 from openpyxl import load_workbook
 
 from eightbyeight_async import (
@@ -37,6 +38,7 @@ pytestmark = pytest.mark.anyio
 
 QUEUE_REPORT = "queue-interactions-summary"
 AGENT_REPORT = "agent-interactions-summary"
+BASE_URL = "https://api.8x8.com/analytics/cc/v8/historical-metrics"
 
 
 @pytest.fixture(scope="module")
@@ -438,3 +440,63 @@ def test_a_row_with_items_as_a_mapping_is_read_too() -> None:
         parse_row({"items": [{"label": "no key"}]}, 5)
     with pytest.raises(DecodeError, match="row 6"):
         parse_row(["not", "an", "object"], 6)
+
+
+def mocked_analytics(mock: respx.MockRouter) -> ContactCenter:
+    """A client of the real API's address, for answers the sandbox never gives."""
+    mock.post("https://api.8x8.com/oauth/v2/token").respond(
+        json={"access_token": "tok", "expires_in": "3600"}
+    )
+    return ContactCenter(
+        analytics_client_id="id", analytics_secret="secret", retry=RetryPolicy.instant()
+    )
+
+
+@pytest.mark.parametrize("name", ["poll_interval", "max_poll_interval"])
+@pytest.mark.parametrize("value", [0, -1, "5", True, float("nan"), float("inf")])
+async def test_poll_intervals_must_be_positive_numbers(
+    cc: ContactCenter, name: str, value: Any
+) -> None:
+    job = cc.analytics.report(5)
+    with pytest.raises(InvalidArgumentError, match=f"^{name} must be a positive number"):
+        await job.wait(timeout=0.2, **{name: value})
+    assert job.status_checks == 0, "refused before any request: never a tight loop"
+
+
+@pytest.mark.parametrize("options", [{"prefetch": "2"}, {"prefetch": True}, {"limit": "5"}])
+async def test_rows_window_options_must_be_ints(cc: ContactCenter, options: dict[str, Any]) -> None:
+    with pytest.raises(InvalidArgumentError, match=next(iter(options))):
+        cc.analytics.report(5).rows(**options)
+
+
+async def test_count_headers_that_are_not_ascii_digits_are_ignored() -> None:
+    with respx.mock() as mock:
+        mock.get(f"{BASE_URL}/5/data").respond(
+            json=[{"items": [{"key": "a", "value": "1"}]}],
+            headers=[(b"X-Total-Pages", b"\xb2"), (b"X-Total-Elements", b"\xb2")],
+        )
+        async with mocked_analytics(mock) as client:
+            rows = await all_rows(client.analytics.report(5), prefetch=1)
+    assert [row.values for row in rows] == [{"a": 1}]
+
+
+async def test_report_types_read_null_lists_as_empty_and_a_lone_name_as_one() -> None:
+    answer = [
+        {"type": "a", "groupBy": None, "metrics": None},
+        {"type": "b", "groupBy": [{"name": "g", "filters": "agent", "note": 1}], "metrics": "x"},
+        {"type": "c", "groupBy": [{"name": "h", "filters": None}]},
+    ]
+    with respx.mock() as mock:
+        mock.get(f"{BASE_URL}/report-types").respond(json=answer)
+        mock.get(f"{BASE_URL}/report-types/b").respond(json=answer[1])
+        async with mocked_analytics(mock) as client:
+            types = {t.type: t for t in await client.analytics.report_types()}
+            one = await client.analytics.report_type("b")
+    assert (types["a"].group_by, types["a"].metrics) == ((), ())
+    grouping = types["b"].grouping("g")
+    assert grouping is not None
+    assert grouping.filters == ("agent",)
+    assert grouping.extra == {"note": 1}
+    assert types["b"].metrics == ("x",)
+    assert one == types["b"]
+    assert types["c"].group_by[0].filters == ()

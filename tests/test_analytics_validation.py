@@ -158,3 +158,30 @@ async def test_the_server_enforces_the_rules_too(cc: ContactCenter) -> None:
         await cc.analytics.create_report(
             **settings(filters={"agent": ["x"]}), check_report_types=False
         )
+
+
+@pytest.mark.parametrize(
+    "values",
+    [b"103", bytearray(b"103"), {"103": 1}, 1.5, True, [None], [b"103"], [True], [["103"]], [" "]],
+)
+async def test_filter_values_must_be_strings_or_ints(
+    cc: ContactCenter, sb: Sandbox, values: object
+) -> None:
+    await refused(cc, sb, "filter 'queue'", filters={"queue": values})
+
+
+@pytest.mark.parametrize(
+    ("metrics", "match"),
+    [
+        (123, "list of metric names"),
+        (b"accepted", "list of metric names"),
+        ({"accepted": 1}, "list of metric names"),
+        ("accepted", "not one string"),
+        ([1], "non-empty strings"),
+        (["  "], "non-empty strings"),
+    ],
+)
+async def test_metrics_must_be_a_list_of_names(
+    cc: ContactCenter, sb: Sandbox, metrics: object, match: str
+) -> None:
+    await refused(cc, sb, match, metrics=metrics)

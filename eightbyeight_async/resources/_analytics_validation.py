@@ -121,14 +121,32 @@ def intraday_range(window: object) -> dict[str, str]:
     return {"start": f"{start:%H:%M:%S}", "end": f"{end:%H:%M:%S}"}
 
 
+NOT_A_LIST = (bytes, bytearray, memoryview, Mapping)
+"""Iterables refused where a list of names or values is expected: iterating them would give
+byte codes or only a mapping's keys."""
+
+
 def _values(name: str, values: object) -> list[str]:
-    items: Iterable[object] = [values] if isinstance(values, (str, int)) else values  # type: ignore[assignment]
-    if isinstance(values, bool) or not isinstance(items, Iterable):
-        raise InvalidArgumentError(f"filter {name!r} takes a value or a list of values")
+    """A filter's values: one str or int, or an iterable of them (not bool, not empty)."""
+    if isinstance(values, (bool, *NOT_A_LIST)):
+        raise InvalidArgumentError(
+            f"filter {name!r} takes a value or a list of values (str or int), "
+            f"e.g. {{{name!r}: ['103']}}; got a {type(values).__name__}"
+        )
+    if isinstance(values, (str, int)):
+        items: Iterable[object] = [values]
+    elif isinstance(values, Iterable):
+        items = values
+    else:
+        raise InvalidArgumentError(
+            f"filter {name!r} takes a value or a list of values (str or int); got {values!r}"
+        )
     found = []
     for value in items:
         if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
-            raise InvalidArgumentError(f"filter {name!r} values must be non-empty strings or ints")
+            raise InvalidArgumentError(
+                f"filter {name!r} values must be non-empty strings or ints; got {value!r}"
+            )
         found.append(str(value))
     if not found:
         raise InvalidArgumentError(f"filter {name!r} has no values; leave it out instead")
@@ -145,14 +163,22 @@ def filter_list(filters: Mapping[str, object] | None) -> list[dict[str, Any]]:
 
 
 def metric_list(metrics: Iterable[str] | None) -> list[str]:
-    """The metric names (none: every metric of the report type)."""
+    """The metric names (none: every metric of the report type). A single string is refused
+    rather than read as one metric or split into letters: pass `["accepted"]`."""
     if metrics is None:
         return []
     if isinstance(metrics, str):
-        raise InvalidArgumentError("metrics must be a list of metric names, not one string")
+        raise InvalidArgumentError(
+            f"metrics must be a list of metric names, not one string: metrics=[{metrics!r}]"
+        )
+    if isinstance(metrics, NOT_A_LIST) or not isinstance(metrics, Iterable):
+        raise InvalidArgumentError(
+            f"metrics must be a list of metric names like ['accepted']; got {metrics!r}"
+        )
     names = list(metrics)
-    if not all(isinstance(m, str) and m for m in names):
-        raise InvalidArgumentError("metrics must be non-empty strings")
+    bad = [m for m in names if not isinstance(m, str) or not m.strip()]
+    if bad:
+        raise InvalidArgumentError(f"metrics must be non-empty strings; got {bad[0]!r}")
     return names
 
 

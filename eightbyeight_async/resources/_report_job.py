@@ -60,8 +60,10 @@ ACCEPT: Final = {"csv": "text/csv", "xlsx": "text/xlsx"}
 
 
 def _header_int(response: httpx.Response, name: str) -> int | None:
+    """A count header's value; None when absent or not plain ASCII digits (a hint, not data:
+    `str.isdigit` alone accepts digits like '²' that `int` refuses)."""
     text = response.headers.get(name, "").strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _total(value: Any) -> ReportTotal | None:
@@ -144,10 +146,24 @@ class ReportJob:
     ) -> ReportJob:
         """Poll until DONE (returns the job), FAILED (`ReportFailedError`) or `timeout` seconds
         (`ReportTimeoutError`; the job goes on). Waits grow from `poll_interval` by 1.5x up to
-        `max_poll_interval`, and never less than a `Retry-After` the server sends."""
-        for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
-            if not isinstance(value, (int, float)) or not value > 0 or not math.isfinite(value):
-                raise InvalidArgumentError(f"{name} must be a positive number of seconds")
+        `max_poll_interval`, and never less than a `Retry-After` the server sends. Each of the
+        three must be a positive, finite number of seconds (InvalidArgumentError otherwise:
+        zero would poll in a tight loop)."""
+        checked = {
+            "timeout": timeout,
+            "poll_interval": poll_interval,
+            "max_poll_interval": max_poll_interval,
+        }
+        for name, value in checked.items():
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not value > 0
+                or not math.isfinite(value)
+            ):
+                raise InvalidArgumentError(
+                    f"{name} must be a positive number of seconds; got {value!r}"
+                )
         deadline = anyio.current_time() + timeout
         delay = poll_interval
         while True:

@@ -74,6 +74,28 @@ def _tenant_error(exc: BadRequestError) -> TenantInfoError | None:
     return None
 
 
+def _names(value: Any) -> Any:
+    """A list of names as sent, with `null` read as none and a lone name as a list of one (a
+    string would otherwise be split into letters)."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else value
+
+
+def _lenient_type(document: Any) -> Any:
+    """A report type record with its `groupBy`, `metrics` and each grouping's `filters` read
+    by `_names`; anything that is not a record is left for the converter to refuse."""
+    if not isinstance(document, Mapping):
+        return document
+    groupings = _names(document.get("groupBy"))
+    if isinstance(groupings, list):
+        groupings = [
+            {**g, "filters": _names(g.get("filters"))} if isinstance(g, Mapping) else g
+            for g in groupings
+        ]
+    return {**document, "groupBy": groupings, "metrics": _names(document.get("metrics"))}
+
+
 class Analytics:
     """The CC Historical Analytics API of one region and version."""
 
@@ -132,7 +154,7 @@ class Analytics:
             documents = [documents]
         if not isinstance(documents, list):
             raise DecodeError("the report types answer is not a JSON array")
-        types = structure_many(documents, ReportType)
+        types = structure_many([_lenient_type(d) for d in documents], ReportType)
         self._types = {t.type: t for t in types}
         return types
 
@@ -145,7 +167,7 @@ class Analytics:
             self._options("GET", path, headers={"Accept": "application/json"}),
             lambda r: decode_json(r.content),
         )
-        return structure(document, ReportType)
+        return structure(_lenient_type(document), ReportType)
 
     async def _known_types(self) -> dict[str, ReportType]:
         async with self._types_lock:
