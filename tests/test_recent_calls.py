@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zoneinfo
 from collections.abc import Iterator
 from typing import Any
 
@@ -165,6 +166,16 @@ async def test_id_caller_and_time_filters(sb: Sandbox) -> None:
             "end after",
         ),
         ({"duration": "today", "agents": "fred"}, "list of ids"),
+        ({"duration": "today", "agents": [None]}, "non-empty ids"),
+        ({"duration": "today", "queues": ["591", ""]}, "non-empty ids"),
+        ({"duration": "today", "groups": ["  "]}, "non-empty ids"),
+        ({"duration": "today", "agents": [True]}, "non-empty ids"),
+        ({"duration": "today", "queues": [b"591"]}, "non-empty ids"),
+        ({"duration": "today", "queues": b"591"}, "list of ids"),
+        ({"duration": "today", "groups": {"7": 1}}, "list of ids"),
+        ({"duration": "today", "queues": 5.0}, "list of ids"),
+        ({"duration": "today", "prefetch": "2"}, "prefetch"),
+        ({"duration": "today", "limit": "5"}, "limit"),
         ({"duration": "today", "hold_count": Duration.seconds(1, 2)}, "takes a Range"),
         ({"duration": "today", "call_duration": Range(1, 2)}, "takes a Duration"),
         ({"duration": "today", "timezone": "Mars/Olympus"}, "time zone|timezone"),
@@ -214,3 +225,45 @@ async def test_the_documented_headers_and_region(sb: Sandbox) -> None:
             "page": 1,
             "rows": 500,
         }
+
+
+RECORD = {"callId": "c1", "callDate": "01/13/2022 07:42:31", "transferCount": "0.0"}
+
+
+async def search_answer(answer: dict[str, Any]) -> list[RecentCall]:
+    """The calls `search()` reads from one mocked answer."""
+    with respx.mock() as mock:
+        mock.post("https://api.8x8.com/customerexperience/v1/recentCallData/us").respond(
+            json=answer
+        )
+        async with ContactCenter(
+            tenant="acme", recent_calls_api_key="k", recent_calls_token="t"
+        ) as cc:
+            return await cc.recent_calls.search(duration="today").first_page()
+
+
+@pytest.mark.parametrize("call_date", [1642059751000, 1642059751.5, True, ["01/13/2022"]])
+async def test_a_call_date_that_is_not_text_is_kept_in_extra(call_date: object) -> None:
+    answer = {"hits": 1, "data": [{**RECORD, "callDate": call_date}], "timezone": "GMT"}
+    (call,) = await search_answer(answer)
+    assert call.call_date is None
+    assert call.extra["callDate"] == call_date
+
+
+@pytest.mark.parametrize("zone", ["Foo/Bar", "America", 5])
+async def test_an_unknown_answer_time_zone_leaves_call_date_naive(zone: object) -> None:
+    data = [RECORD, {**RECORD, "callId": "c2", "callDate": "2022-01-13T07:42:31"}]
+    with pytest.warns(UserWarning, match="unknown time zone"):
+        calls = await search_answer({"hits": 2, "data": data, "timezone": zone})
+    assert [c.call_date for c in calls] == [dt.datetime(2022, 1, 13, 7, 42, 31)] * 2
+    assert all(c.call_date is not None and c.call_date.tzinfo is None for c in calls)
+
+
+async def test_a_call_date_without_an_offset_is_read_in_the_answers_zone() -> None:
+    iso = {**RECORD, "callDate": "2022-01-13T07:42:31"}
+    offset = {**RECORD, "callDate": "2022-01-13T07:42:31+00:00"}
+    answer = {"hits": 3, "data": [RECORD, iso, offset], "timezone": "America/Los_Angeles"}
+    calls = await search_answer(answer)
+    local = dt.datetime(2022, 1, 13, 7, 42, 31, tzinfo=zoneinfo.ZoneInfo("America/Los_Angeles"))
+    assert [c.call_date for c in calls[:2]] == [local, local]
+    assert calls[2].call_date == dt.datetime(2022, 1, 13, 7, 42, 31, tzinfo=dt.timezone.utc)

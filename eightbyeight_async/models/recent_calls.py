@@ -3,7 +3,8 @@
 Durations are kept in the unit the server sends them in (milliseconds, judging by the
 document's sample: a `callDuration` of "335566" for a call whose filters speak of seconds),
 hence the `_ms` suffix; counts arrive as "0.0" and become ints; `callDate` becomes an aware
-datetime in the response's time zone.
+datetime in the response's time zone (naive, with a warning, if the server names a zone this
+Python does not know; a non-text `callDate` is kept in `extra` and `call_date` is None).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import warnings
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, Literal
@@ -47,15 +48,22 @@ def _epoch_ms(name: str, value: object) -> int:
 
 
 def _ids(name: str, values: Iterable[str | int] | None) -> list[str] | None:
+    """The ids as text: an iterable of non-empty str or int ids (not one id, bool or None)."""
     if values is None:
         return None
     if isinstance(values, (str, int)):
         raise InvalidArgumentError(f"{name} takes a list of ids, e.g. {name}=['{values}']")
+    if isinstance(values, (bytes, bytearray, memoryview, Mapping)) or not isinstance(
+        values, Iterable
+    ):
+        raise InvalidArgumentError(f"{name} takes a list of ids, e.g. {name}=['591']")
     given = list(values)
-    ids = [str(v).strip() for v in given]
-    if any(not i or isinstance(v, bool) for i, v in zip(ids, given, strict=True)):
-        raise InvalidArgumentError(f"{name} must hold non-empty ids; got {values!r}")
-    return ids
+    for value in given:
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
+            raise InvalidArgumentError(
+                f"{name} must hold non-empty ids (str or int); got {value!r} in {given!r}"
+            )
+    return [str(v).strip() for v in given]
 
 
 def search_body(
@@ -113,33 +121,62 @@ def search_body(
     return body
 
 
-def _call_date(text: Any, zone: dt.tzinfo) -> Any:
-    if not isinstance(text, str) or not text.strip():
+def _call_date(text: str, zone: dt.tzinfo | None) -> Any:
+    """The documented "MM/dd/yyyy HH:mm:ss" (or ISO text without an offset) in the answer's
+    zone, naive when the zone is unknown; other text (an offset, epoch digits) is left to the
+    converter, which reads it or says why not."""
+    text = text.strip()
+    if not text:
         return None
+    if text.lstrip("-").isdigit():  # epoch digits, not an ISO basic date like "20220113"
+        return text
     try:
-        return dt.datetime.strptime(text.strip(), CALL_DATE_FORMAT).replace(tzinfo=zone)
+        moment = dt.datetime.strptime(text, CALL_DATE_FORMAT)
     except ValueError:
-        return text  # ISO or epoch: the converter reads those, or says what is wrong
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            return text
+    if moment.tzinfo is not None:
+        return moment
+    return moment if zone is None else moment.replace(tzinfo=zone)
 
 
-def _zone(name: Any) -> dt.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(name) if isinstance(name, str) and name else dt.timezone.utc
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+def _zone(name: Any) -> dt.tzinfo | None:
+    """The answer's `timezone`: UTC when absent (the document's default is GMT), None when it
+    names a zone this Python does not know."""
+    if name is None or name == "":
         return dt.timezone.utc
+    try:
+        return zoneinfo.ZoneInfo(name) if isinstance(name, str) else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
 
 
-def _normalised(record: Any, zone: dt.tzinfo) -> Any:
+def _normalised(record: Any, zone: dt.tzinfo | None) -> Any:
     if not isinstance(record, dict):
         return record
     fixed = dict(record)
-    if "callDate" in fixed:
-        fixed["callDate"] = _call_date(fixed["callDate"], zone)
+    call_date = fixed.get("callDate")
+    if isinstance(call_date, str):
+        fixed["callDate"] = _call_date(call_date, zone)
+    elif call_date is not None:
+        del fixed["callDate"]  # not text: `_keep_call_date` puts it in `extra` as sent
     for name in INTEGER_FIELDS:
         value = fixed.get(name)
         if isinstance(value, str) and value.strip().endswith(".0"):
             fixed[name] = value.strip()[:-2]
     return fixed
+
+
+def _keep_call_date(call: RecentCall, record: dict[str, Any], fixed: dict[str, Any]) -> None:
+    """What the converter cannot do: a `callDate` that is not text goes to `extra` unchanged
+    (the document shows only text, and whether a number counts seconds or milliseconds would
+    be a guess), and a naive date (unknown zone) stays naive instead of being read as UTC."""
+    if "callDate" in record and "callDate" not in fixed:
+        call.extra["callDate"] = record["callDate"]
+    elif isinstance(moment := fixed.get("callDate"), dt.datetime) and moment.tzinfo is None:
+        call.call_date = moment
 
 
 def parse_page(content: bytes) -> HitsPage[RecentCall]:
@@ -148,13 +185,27 @@ def parse_page(content: bytes) -> HitsPage[RecentCall]:
     if not isinstance(document, dict) or not isinstance(document.get("data", []), list):
         raise DecodeError("a Recent Calls answer is an object with a 'data' array", body=content)
     zone = _zone(document.get("timezone"))
-    records = [_normalised(r, zone) for r in document.get("data") or []]
+    if zone is None:
+        # Raising would lose the whole page and guessing UTC would shift every time: the
+        # dates are kept as the wall-clock times sent (naive), and the caller is told.
+        warnings.warn(
+            f"the Recent Calls answer names an unknown time zone {document['timezone']!r}; "
+            "call_date is left naive (the wall-clock time in that zone); update tzdata or "
+            "pass timezone= with an IANA name to search()",
+            UserWarning,
+            stacklevel=2,
+        )
+    data = document.get("data") or []
+    records = [_normalised(r, zone) for r in data]
     hits = document.get("hits")
     try:
         total = None if hits is None else int(hits)
     except (TypeError, ValueError):
         raise DecodeError(f"'hits' is not a number: {hits!r}") from None
-    return HitsPage(structure_many(records, RecentCall), total)
+    calls = structure_many(records, RecentCall)
+    for call, record, fixed in zip(calls, data, records, strict=True):
+        _keep_call_date(call, record, fixed)
+    return HitsPage(calls, total)
 
 
 class RecentCalls:
