@@ -138,6 +138,8 @@ class OffsetPaginator(Generic[T]):
     `async for record in paginator` yields records in order; `paginator.pages()` yields
     lists of records; `await paginator.first_page()` fetches one page; `limit=` stops after
     that many records; `prefetch=` sets the window (1 = strictly sequential).
+    `single_page=True` is for an endpoint that takes no offset: its one answer is the whole
+    listing, however long (paging it would fetch the same records again and again).
     """
 
     def __init__(
@@ -148,10 +150,12 @@ class OffsetPaginator(Generic[T]):
         page_size: int = OFFSET_PAGE_SIZE,
         prefetch: int = DEFAULT_PREFETCH,
         limit: int | None = None,
+        single_page: bool = False,
     ) -> None:
         _check_window(prefetch, limit)
         self._fetch_records = fetch_records
         self._fetch_raw = fetch_raw
+        self._single_page = single_page
         self.page_size = page_size
         self.prefetch = prefetch
         self.limit = limit
@@ -167,6 +171,11 @@ class OffsetPaginator(Generic[T]):
             raise InvalidArgumentError(
                 f"skip takes a non-negative number of records; got {count!r}"
             )
+        if self._single_page:
+            raise InvalidArgumentError(
+                "this endpoint takes no offset, so its listing cannot start later: "
+                "read it whole and skip records yourself"
+            )
         skipped = copy.copy(self)
         skipped.skipped = self.skipped + count
         return skipped
@@ -175,12 +184,14 @@ class OffsetPaginator(Generic[T]):
         return 1 + self.skipped + index * self.page_size
 
     def _max_pages(self) -> int | None:
+        if self._single_page:
+            return 1
         return None if self.limit is None else math.ceil(self.limit / self.page_size)
 
     def _stream(self, fetch: Callable[[int], Awaitable[tuple[P, int]]]) -> PageStream[P]:
         async def page(index: int) -> Page[P]:
             payload, count = await fetch(self._offset(index))
-            return Page(payload, count, last=count < self.page_size)
+            return Page(payload, count, last=self._single_page or count < self.page_size)
 
         return PageStream(page, prefetch=self.prefetch, max_pages=self._max_pages())
 

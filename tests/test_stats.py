@@ -11,6 +11,7 @@ import anyio
 import attrs
 import httpx
 import pytest
+import respx
 from counting_transport import CountingTransport
 
 from eightbyeight_async import (
@@ -39,6 +40,9 @@ async def cc(sb: Sandbox) -> AsyncIterator[ContactCenter]:
     async with sb.client(retry=RetryPolicy.instant()) as client:
         yield client
     sb.faults.clear()
+
+
+LOOPBACK = "http://127.0.0.1:9"
 
 
 def span(sb: Sandbox) -> tuple[dt.date, dt.date]:
@@ -341,6 +345,44 @@ async def test_filters_are_sent_with_hyphenated_names(sb: Sandbox, cc: ContactCe
     assert records, "the filter should still select something"
 
 
+async def test_the_documents_own_filter_example_is_accepted(sb: Sandbox, cc: ContactCenter) -> None:
+    # "/agents/{agentId}/interactions?media-type=T&queue-id=102": fields no agent
+    # interaction sample shows, so they are not in the record type.
+    counts = {}
+    for agent in sb.tenant.agents:
+        agent_id = agent["agent-id"]
+        records = await collect(
+            cc.stats.agent_interactions(agent_id=agent_id, dates=span(sb), media_type="T")
+        )
+        expected = sb.expected(
+            f"agents/{agent_id}/interactions", d=query_of(sb), **{"media-type": "T"}
+        )
+        assert [r.interaction_id for r in records] == [int(r["interaction-id"]) for r in expected]
+        counts[agent_id] = len(records)
+    assert any(counts.values()), "the filter should still select something"
+    queue_id = sb.tenant.queues[0]["queue-id"]
+    cc.stats.agent_interactions(agent_id="a", media_type="T", queue_id=queue_id)
+
+
+async def test_skills_are_one_answer_without_an_offset() -> None:
+    """The document: skills "does not support any query parameters". A server that ignores
+    `n=` would otherwise send the same skills for every page, for ever."""
+    skills = {"skills": {"skill": [{"agent-id": f"a{i}", "queue-id": "7"} for i in range(60)]}}
+    async with ContactCenter(tenant="acme", base_url=LOOPBACK, data_token="t") as cc:
+        with respx.mock() as mock:
+            route = mock.get(f"{LOOPBACK}/api/stats/queues/7/skills.json").mock(
+                return_value=httpx.Response(200, json=skills)
+            )
+            with anyio.fail_after(30):  # a hang guard: before the fix this paged for ever
+                records = await collect(cc.stats.skills(queue_id=7, limit=1000))
+            paginator = cc.stats.skills(queue_id=7)
+    assert [r.agent_id for r in records] == [f"a{i}" for i in range(60)]
+    assert route.call_count == 1
+    assert "n" not in route.calls.last.request.url.params
+    with pytest.raises(InvalidArgumentError, match="takes no offset"):
+        paginator.skip(10)
+
+
 async def test_unknown_filters_and_bad_arguments_fail_before_any_request(
     sb: Sandbox, cc: ContactCenter
 ) -> None:
@@ -357,6 +399,14 @@ async def test_unknown_filters_and_bad_arguments_fail_before_any_request(
         cc.stats.all_interactions(tz="Mars/Olympus")
     with pytest.raises(ValueError, match="date"):
         cc.stats.all_interactions(dates="last tuesday")
+    with pytest.raises(InvalidArgumentError, match=r"agent_id must be .* 20000 bits"):
+        cc.stats.activities(agent_id=1 << 19999)
+    with pytest.raises(InvalidArgumentError, match="filter queue_id= must be"):
+        cc.stats.all_interactions(queue_id=10**5000)
+    for concurrency in (0, -1, 1.5, "2", True, float("nan")):
+        with pytest.raises(InvalidArgumentError, match="concurrency must be an int"):
+            async with cc.stats.fan_out(cc.stats.activities, ["a"], concurrency=concurrency):
+                pass
     assert sb.faults.total_requests == before
 
 

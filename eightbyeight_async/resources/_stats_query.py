@@ -11,6 +11,7 @@ import attrs
 from .._convert import wire_name
 from .._dates import coerce_date_range, validate_timezone
 from .._errors import InvalidArgumentError
+from ..models.stats import AgentInteraction, AllInteraction, CampaignInteraction, QueueInteraction
 
 T = TypeVar("T")
 DateInput = Any
@@ -24,12 +25,36 @@ class StatsQuery(Generic[T]):
     path: str
     model: type[T]
     params: Mapping[str, str]
+    paged: bool = True
+    """False for the endpoints the document says take no query parameters (skills)."""
+
+
+MAX_ID_BITS = 128
+"""Integers past this are no id or filter value, and past ~4300 digits `str()` refuses them."""
+
+
+def _too_large(value: object) -> bool:
+    return isinstance(value, int) and value.bit_length() > MAX_ID_BITS
+
+
+def _shown(value: object) -> str:
+    """`value` for an error message (`repr` of a huge integer raises, too)."""
+    if isinstance(value, int) and _too_large(value):
+        return f"an integer of {value.bit_length()} bits"
+    return repr(value)
 
 
 def path_segment(name: str, value: object) -> str:
     """An id as one URL path segment (escaped), refusing empty or non-scalar ids."""
-    if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value).strip() == "":
-        raise InvalidArgumentError(f"{name} must be a non-empty string or integer; got {value!r}")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (str, int))
+        or _too_large(value)
+        or str(value).strip() == ""
+    ):
+        raise InvalidArgumentError(
+            f"{name} must be a non-empty string or integer; got {_shown(value)}"
+        )
     return urllib.parse.quote(str(value), safe="")
 
 
@@ -44,17 +69,33 @@ def exactly_one(**choices: object) -> tuple[str, str]:
     return plural, path_segment(name, value)
 
 
-def _filter_names(model: type[Any]) -> frozenset[str]:
-    """The wire names a listing of `model` can be filtered by (the fields it returns)."""
+def _fields_of(model: type[Any]) -> frozenset[str]:
     return frozenset(wire_name(f) for f in attrs.fields(model) if f.name != "extra")
+
+
+INTERACTION_MODELS = (AgentInteraction, QueueInteraction, CampaignInteraction, AllInteraction)
+_DOCUMENTED_EXAMPLE = frozenset({"media-type", "queue-id"})
+"""The document's example (`/agents/{agentId}/interactions?media-type=T&queue-id=102`)
+filters by fields no interaction sample shows."""
+_INTERACTION_FIELDS = _DOCUMENTED_EXAMPLE.union(*map(_fields_of, INTERACTION_MODELS))
+
+
+def _filter_names(model: type[Any]) -> frozenset[str]:
+    """The wire names a listing of `model` can be filtered by: the fields it returns, and for
+    an interaction listing those of every interaction record and the document's example."""
+    if model in INTERACTION_MODELS:
+        return _INTERACTION_FIELDS
+    return _fields_of(model)
 
 
 def _filter_value(name: str, value: object) -> str:
     if isinstance(value, bool):
         return "Y" if value else "N"
-    if isinstance(value, (str, int)):
+    if isinstance(value, (str, int)) and not _too_large(value):
         return str(value)
-    raise InvalidArgumentError(f"filter {name}= must be a string or an integer; got {value!r}")
+    raise InvalidArgumentError(
+        f"filter {name}= must be a string or an integer; got {_shown(value)}"
+    )
 
 
 def stats_query(

@@ -26,7 +26,7 @@ from .._dates import coerce_date_range, validate_timezone
 from .._errors import DecodeError, InvalidArgumentError
 from .._formats import decode_csv, decode_json, decode_xml, unwrap_collection
 from .._http import HttpPipeline, RequestOptions
-from .._pagination import OffsetPaginator
+from .._pagination import DEFAULT_PREFETCH, OffsetPaginator
 from .._redact import redact_url
 from ..models.recordings import RecordingFile, Transcript, TranscriptDetail
 from ._identify import documented_statuses
@@ -302,12 +302,11 @@ class Recordings:
         self, listing: _Listing, format: str, limit: int | None, prefetch: int | None
     ) -> OffsetPaginator[T]:
         fmt = self._format(format)
-        window = {} if prefetch is None else {"prefetch": prefetch}
         return OffsetPaginator(
             functools.partial(self._fetch_records, listing, fmt),
             fetch_raw=functools.partial(self._fetch_csv, listing),
             limit=limit,
-            **window,
+            prefetch=DEFAULT_PREFETCH if prefetch is None else prefetch,
         )
 
     def _options(self, listing: _Listing, fmt: str, offset: int) -> RequestOptions:

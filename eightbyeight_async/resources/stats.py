@@ -12,12 +12,14 @@ import functools
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, Literal, TypeVar
 
+import attrs
+
 from .._config import ApiFamily
 from .._convert import structure_many
 from .._errors import DecodeError, InvalidArgumentError, NotFoundError
 from .._formats import decode_csv, decode_json, decode_xml, unwrap_collection
 from .._http import HttpPipeline, RequestOptions
-from .._pagination import OffsetPaginator
+from .._pagination import DEFAULT_PREFETCH, OffsetPaginator
 from .._redact import redact_url
 from ..models.stats import (
     WIRE_ELEMENTS,
@@ -72,12 +74,12 @@ class Stats:
             raise InvalidArgumentError(
                 f"format must be 'json' or 'xml' (use .csv_pages() for CSV); got {format!r}"
             )
-        window = {} if prefetch is None else {"prefetch": prefetch}
         return OffsetPaginator(
             functools.partial(self._fetch_records, query, format),
             fetch_raw=functools.partial(self._fetch_csv, query),
             limit=limit,
-            **window,
+            single_page=not query.paged,
+            prefetch=DEFAULT_PREFETCH if prefetch is None else prefetch,
         )
 
     def _options(self, query: StatsQuery[Any], fmt: str, offset: int) -> RequestOptions:
@@ -85,7 +87,7 @@ class Stats:
             family=ApiFamily.STATS,
             method="GET",
             path=f"/api/stats/{query.path}.{fmt}",
-            params={**query.params, "n": str(offset)},
+            params={**query.params, "n": str(offset)} if query.paged else query.params,
         )
 
     async def _fetch_records(self, query: StatsQuery[T], fmt: StatsFormat, offset: int) -> list[T]:
@@ -219,7 +221,8 @@ class Stats:
         """Skill levels of one agent in its queues, or of every agent in one queue
         (`/agents/{agent_id}/skills`, `/queues/{queue_id}/skills`)."""
         plural, ident = exactly_one(agent_id=agent_id, queue_id=queue_id)
-        query = stats_query(f"{plural}/{ident}/skills", AgentSkill)
+        # "This API does not support any query parameters": one answer, never paged.
+        query = attrs.evolve(stats_query(f"{plural}/{ident}/skills", AgentSkill), paged=False)
         return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
 
     # --- agent events ------------------------------------------------------------------
@@ -449,8 +452,13 @@ class Stats:
         paginators = [
             (str(i), listing(**{key: i}, prefetch=FAN_OUT_PREFETCH, **arguments)) for i in ids
         ]
-        width = concurrency or self._pipeline.limit_of(ApiFamily.STATS)
-        if width < 1:
-            raise InvalidArgumentError(f"concurrency must be at least 1; got {concurrency}")
+        if concurrency is None:
+            width = self._pipeline.limit_of(ApiFamily.STATS)
+        elif isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+            raise InvalidArgumentError(
+                f"concurrency must be an int of at least 1; got {concurrency!r}"
+            )
+        else:
+            width = concurrency
         async with merged(paginators, width) as records:
             yield records
