@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Final, Literal
@@ -19,6 +20,7 @@ from ._config import (
     Host,
     Limits,
     check_base_url,
+    check_timeout,
     platform_url,
 )
 from ._errors import ConfigurationError
@@ -61,6 +63,10 @@ _ENV_SETTINGS: Final = (
     "recent_calls_region",
 )
 """The settings `from_env` reads, each from `EIGHTBYEIGHT_<NAME>`."""
+_HEADER_SETTINGS: Final = ("tenant_info", "recent_calls_api_key", "recent_calls_token")
+"""Settings sent verbatim as header values: printable ASCII only."""
+_CONTROL_CHARACTER: Final = re.compile(r"[\x00-\x1f\x7f]")
+_NOT_PRINTABLE_ASCII: Final = re.compile(r"[^\x20-\x7e]")
 
 
 class _Default(enum.Enum):
@@ -105,6 +111,18 @@ class ContactCenter:
         retry: RetryPolicy | None = None,
         limits: Limits | None = None,
     ):
+        _check_strings(
+            tenant=tenant,
+            data_token=data_token,
+            action_token=action_token,
+            analytics_client_id=analytics_client_id,
+            analytics_secret=analytics_secret,
+            tenant_info=tenant_info,
+            recent_calls_api_key=recent_calls_api_key,
+            recent_calls_token=recent_calls_token,
+        )
+        _check_transport(http_client, retry, limits)
+        checked_timeout = timeout if timeout is _Default.TIMEOUT else check_timeout(timeout)
         self._base_urls = _resolve_hosts(platform, base_url, api_base_url)
         self.analytics_region: AnalyticsRegion = _choose(
             "analytics_region", analytics_region, ANALYTICS_REGIONS
@@ -124,7 +142,7 @@ class ContactCenter:
         )
         self.limits = limits or Limits()
         self._owns_client = http_client is None
-        self._http_client = http_client or self._new_http_client(timeout)
+        self._http_client = http_client or self._new_http_client(checked_timeout)
         install_log_redaction()
         self._pipeline = HttpPipeline(
             client=self._http_client,
@@ -132,7 +150,7 @@ class ContactCenter:
             credentials=self._credentials,
             retry=retry or RetryPolicy(),
             limits=self.limits,
-            timeout=_request_timeout(timeout, owns_client=self._owns_client),
+            timeout=_request_timeout(checked_timeout, owns_client=self._owns_client),
         )
         self.stats = Stats(self._pipeline)
         """The Historical Statistics API (`/api/stats/...`)."""
@@ -262,9 +280,7 @@ class ContactCenter:
         )
         return await self._pipeline.request(options)
 
-    def _new_http_client(
-        self, timeout: float | httpx.Timeout | _Default | None
-    ) -> httpx.AsyncClient:
+    def _new_http_client(self, timeout: httpx.Timeout | _Default) -> httpx.AsyncClient:
         return httpx.AsyncClient(
             timeout=DEFAULT_TIMEOUT if timeout is _Default.TIMEOUT else timeout,
             limits=httpx.Limits(
@@ -295,9 +311,50 @@ def _choose(name: str, value: Any, allowed: tuple[str, ...]) -> Any:
 
 
 def _request_timeout(
-    timeout: float | httpx.Timeout | _Default | None, *, owns_client: bool
+    timeout: httpx.Timeout | _Default, *, owns_client: bool
 ) -> httpx.Timeout | None:
     """The per-request timeout: a user-supplied client keeps its own unless one is given."""
     if timeout is _Default.TIMEOUT:
         return DEFAULT_TIMEOUT if owns_client else None
-    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+    return timeout
+
+
+def _check_strings(**settings: object) -> None:
+    """Names and credentials are str without control characters (they end up in headers);
+    the messages never quote a value, which may be a secret."""
+    for name, value in settings.items():
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise ConfigurationError(f"{name} must be a str; got {type(value).__name__}")
+        if _CONTROL_CHARACTER.search(value):
+            raise ConfigurationError(
+                f"{name} contains a control character such as a newline; strip it "
+                "(a value read from a file often ends with one)"
+            )
+        if name in _HEADER_SETTINGS and _NOT_PRINTABLE_ASCII.search(value):
+            raise ConfigurationError(f"{name} is sent as a header: use ASCII characters only")
+        if name == "tenant" and ":" in value:
+            raise ConfigurationError("tenant must not contain ':', which ends the Basic auth name")
+
+
+def _check_transport(http_client: object, retry: object, limits: object) -> None:
+    """The transport settings have the documented types, and a given client is still open."""
+    if http_client is not None:
+        if not isinstance(http_client, httpx.AsyncClient):
+            raise ConfigurationError(
+                "http_client must be an httpx.AsyncClient (or None to let the SDK make one); "
+                f"got {type(http_client).__name__}"
+            )
+        if http_client.is_closed:
+            raise ConfigurationError("http_client is already closed; pass an open one")
+    if retry is not None and not isinstance(retry, RetryPolicy):
+        raise ConfigurationError(
+            "retry must be a RetryPolicy, like RetryPolicy(max_retries=5); "
+            f"got {type(retry).__name__}"
+        )
+    if limits is not None and not isinstance(limits, Limits):
+        raise ConfigurationError(
+            "limits must be a Limits, like Limits().with_family(ApiFamily.STATS, 4); "
+            f"got {type(limits).__name__}"
+        )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import enum
 import ipaddress
+import math
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import TypeGuard
 
 import attrs
 import httpx
@@ -81,12 +83,44 @@ def _default_family_limits() -> Mapping[ApiFamily, int]:
     return MappingProxyType({family: family.default_limit for family in ApiFamily})
 
 
+def _describe(value: object) -> str:
+    """`value` for an error message: a number as itself (unless huge), else its type's name."""
+    if isinstance(value, int) and value.bit_length() > 64:
+        return "a very large int"
+    if value is None or isinstance(value, (int, float)):
+        return repr(value)
+    return type(value).__name__
+
+
+def _is_count(value: object, minimum: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+
+
 def _check_limits(_: object, __: object, value: Mapping[ApiFamily, int]) -> None:
+    if not isinstance(value, Mapping):
+        raise ConfigurationError(
+            f"Limits.per_family must map ApiFamily to a positive int; got {_describe(value)}"
+        )
     for family, limit in value.items():
-        if not isinstance(family, ApiFamily) or not isinstance(limit, int) or limit < 1:
+        if not isinstance(family, ApiFamily):
             raise ConfigurationError(
-                f"Limits.per_family maps ApiFamily to a positive int; got {family!r}: {limit!r}"
+                f"Limits.per_family keys must be ApiFamily members, like ApiFamily.STATS; "
+                f"got {_describe(family)}"
             )
+        if not _is_count(limit, 1):
+            raise ConfigurationError(
+                f"the limit of ApiFamily.{family.name} must be an int >= 1 (requests in flight);"
+                f" got {_describe(limit)}"
+            )
+
+
+def _check_connections(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    # A pool of 0 connections would make every request wait forever; 0 idle ones is valid.
+    minimum = 0 if attribute.name == "max_keepalive_connections" else 1
+    if not _is_count(value, minimum):
+        raise ConfigurationError(
+            f"Limits.{attribute.name} must be an int >= {minimum}; got {_describe(value)}"
+        )
 
 
 @attrs.frozen
@@ -101,8 +135,8 @@ class Limits:
     per_family: Mapping[ApiFamily, int] = attrs.field(
         factory=_default_family_limits, validator=_check_limits
     )
-    max_connections: int = 32
-    max_keepalive_connections: int = 16
+    max_connections: int = attrs.field(default=32, validator=_check_connections)
+    max_keepalive_connections: int = attrs.field(default=16, validator=_check_connections)
 
     def for_family(self, family: ApiFamily) -> int:
         """The concurrency limit of `family` (its documented default when not overridden)."""
@@ -110,6 +144,10 @@ class Limits:
 
     def with_family(self, family: ApiFamily, limit: int) -> Limits:
         """A copy with one family's limit changed."""
+        if not isinstance(family, ApiFamily):
+            raise ConfigurationError(
+                f"with_family needs an ApiFamily, like ApiFamily.STATS; got {_describe(family)}"
+            )
         return attrs.evolve(self, per_family=MappingProxyType({**self.per_family, family: limit}))
 
 
@@ -132,6 +170,8 @@ def check_base_url(name: str, url: str) -> httpx.URL:
         raise ConfigurationError(f"{name} is not a valid URL: {exc}") from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise ConfigurationError(f"{name} must be an absolute http(s) URL, like https://host")
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise ConfigurationError(f"{name} has port {parsed.port}; a port is 1 to 65535")
     if parsed.userinfo:
         raise ConfigurationError(f"{name} must not embed credentials; pass them as arguments")
     if parsed.scheme != "https" and not is_loopback_host(parsed.host):
@@ -144,6 +184,11 @@ def check_base_url(name: str, url: str) -> httpx.URL:
 
 def platform_url(platform: str) -> str:
     """The Contact Center host for a platform name such as "na4" or "eu2"."""
+    if not isinstance(platform, str):
+        raise ConfigurationError(
+            f"platform must be a str like 'na4' (see the tenant's login URL); "
+            f"got {type(platform).__name__}"
+        )
     name = platform.strip().lower()
     if not _PLATFORM_RE.match(name):
         raise ConfigurationError(
@@ -151,3 +196,31 @@ def platform_url(platform: str) -> str:
             f"got {platform!r}"
         )
     return PLATFORM_URL_TEMPLATE.format(platform=name)
+
+
+def _is_seconds(value: object) -> TypeGuard[float]:
+    """Whether `value` is a number of seconds > 0 that fits a float (bools are not numbers)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(value)) and value > 0
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+def check_timeout(timeout: object) -> httpx.Timeout:
+    """Validate `timeout=`: seconds > 0, None (no timeout) or an `httpx.Timeout` of those."""
+    if timeout is None or _is_seconds(timeout):
+        return httpx.Timeout(timeout)
+    if not isinstance(timeout, httpx.Timeout):
+        raise ConfigurationError(
+            "timeout must be a number of seconds > 0, None (no timeout) or an httpx.Timeout; "
+            f"got {_describe(timeout)}"
+        )
+    for phase, seconds in timeout.as_dict().items():
+        if seconds is not None and not _is_seconds(seconds):
+            raise ConfigurationError(
+                f"timeout's {phase} timeout must be a number of seconds > 0 or None; "
+                f"got {_describe(seconds)}"
+            )
+    return timeout

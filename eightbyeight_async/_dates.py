@@ -72,17 +72,29 @@ Bound: TypeAlias = date | datetime | RelativeDay
 def _check_bound(_: object, attribute: attrs.Attribute[Bound], value: Bound) -> None:
     if not isinstance(value, (date, RelativeDay)):
         raise _invalid(f"DateRange.{attribute.name} must be a date, datetime or RelativeDay")
-    if isinstance(value, datetime) and _has_seconds(value):
+    if isinstance(value, datetime) and _has_seconds(_in_utc(value, attribute.name)):
         raise _invalid(
             f"DateRange.{attribute.name} has seconds or microseconds, which no documented form"
             " carries; round it to the minute yourself (e.g. .replace(second=0, microsecond=0))"
         )
 
 
+def _in_utc(value: datetime, name: str) -> datetime:
+    """An aware `value` in UTC, the form it is sent in (a naive one unchanged)."""
+    if value.utcoffset() is None:
+        return value
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01 00:00 east of UTC, or 9999-12-31 late west of it
+        raise _invalid(
+            f"DateRange.{name} {value.isoformat()} is outside the years 1 to 9999 in UTC, "
+            "so the range cannot be expressed; use a date or a time inside those years"
+        ) from None
+
+
 def _has_seconds(value: datetime) -> bool:
-    """Whether `value` is off the minute (aware ones in UTC: old offsets carry seconds)."""
-    utc = value if value.utcoffset() is None else value.astimezone(timezone.utc)
-    return bool(utc.second or utc.microsecond)
+    """Whether `value` is off the minute (pass aware ones in UTC: old offsets carry seconds)."""
+    return bool(value.second or value.microsecond)
 
 
 def _as_datetime(bound: Bound) -> datetime | None:

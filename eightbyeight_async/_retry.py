@@ -32,18 +32,36 @@ NEVER_SENT_ERRORS: tuple[type[Exception], ...] = (
 TRANSIENT_ERRORS: tuple[type[Exception], ...] = (httpx.TransportError, DecodeError)
 
 
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not (isinstance(value, (int, float)) and value >= 0 and math.isfinite(value)):
-        raise ConfigurationError(f"RetryPolicy.{attribute.name} must be a finite number >= 0")
+    try:
+        valid = (_is_int(value) or isinstance(value, float)) and math.isfinite(float(value))
+    except OverflowError:  # an int too large for a float
+        valid = False
+    if not valid or value < 0:
+        raise ConfigurationError(
+            f"RetryPolicy.{attribute.name} must be a finite number of seconds >= 0"
+        )
 
 
 def _retry_count(_: object, __: object, value: int) -> None:
-    if not isinstance(value, int) or value < 0:
+    if not _is_int(value) or value < 0:
         raise ConfigurationError("RetryPolicy.max_retries must be an int >= 0 (0 disables)")
 
 
 def _status_set(statuses: Iterable[int]) -> frozenset[int]:
-    return frozenset(statuses)
+    """The statuses as a set of ints from 100 to 599 (a lone int, a str or a bool is refused)."""
+    iterable = isinstance(statuses, Iterable) and not isinstance(statuses, (str, bytes))
+    codes = list(statuses) if iterable else []
+    if not iterable or not all(_is_int(code) and 100 <= code <= 599 for code in codes):
+        raise ConfigurationError(
+            "RetryPolicy.retry_statuses must be a collection of HTTP statuses as ints "
+            "(100 to 599), like {429, 503}"
+        )
+    return frozenset(codes)
 
 
 @attrs.frozen
@@ -131,5 +149,6 @@ def retry_delay(
     """
     if retry_after is not None:
         return min(retry_after, policy.max_retry_after)
-    window = min(policy.max_backoff, policy.initial_backoff * 2.0 ** (attempt - 1))
+    doubling = 2.0 ** min(attempt - 1, 1023)  # 2.0 ** 1024 overflows; the cap wins long before
+    window = min(policy.max_backoff, policy.initial_backoff * doubling)
     return rng.uniform(0.0, window)

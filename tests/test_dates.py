@@ -308,6 +308,23 @@ def test_resolve_needs_an_aware_now_and_a_reachable_day() -> None:
         )
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(1, 1, 1, 0, 0, tzinfo=timezone(timedelta(hours=1))),
+        datetime(9999, 12, 31, 23, 0, tzinfo=timezone(timedelta(hours=-5))),
+        (date(2024, 1, 1), datetime(9999, 12, 31, 23, 0, tzinfo=timezone(timedelta(hours=-5)))),
+        "0001-01-01T00:00+01:00",
+        "00010101T0000+0100",
+        "9999-12-31 23:00-05:00",
+    ],
+)
+def test_aware_bounds_outside_the_utc_years_are_refused(value: object) -> None:
+    with pytest.raises(InvalidArgumentError, match="outside the years 1 to 9999") as caught:
+        coerce_date_range(value)
+    assert ACCEPTED_FORMS in str(caught.value)
+
+
 @pytest.mark.parametrize("name", ["America/New_York", "America/Denver", "UTC", "Europe/London"])
 def test_known_time_zones_are_accepted(name: str) -> None:
     assert validate_timezone(name) == name

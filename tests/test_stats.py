@@ -400,10 +400,11 @@ async def test_unknown_filters_and_bad_arguments_fail_before_any_request(
     with pytest.raises(ValueError, match="date"):
         cc.stats.all_interactions(dates="last tuesday")
     with pytest.raises(InvalidArgumentError, match=r"agent_id must be .* 20000 bits"):
-        cc.stats.activities(agent_id=1 << 19999)
+        cc.stats.activities(agent_id=1 << 19999)  # type: ignore[arg-type]
     with pytest.raises(InvalidArgumentError, match="filter queue_id= must be"):
         cc.stats.all_interactions(queue_id=10**5000)
-    for concurrency in (0, -1, 1.5, "2", True, float("nan")):
+    bad_concurrency: list[Any] = [0, -1, 1.5, "2", True, float("nan")]
+    for concurrency in bad_concurrency:
         with pytest.raises(InvalidArgumentError, match="concurrency must be an int"):
             async with cc.stats.fan_out(cc.stats.activities, ["a"], concurrency=concurrency):
                 pass
