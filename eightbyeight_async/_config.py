@@ -83,7 +83,7 @@ def _default_family_limits() -> Mapping[ApiFamily, int]:
     return MappingProxyType({family: family.default_limit for family in ApiFamily})
 
 
-def _describe(value: object) -> str:
+def describe_value(value: object) -> str:
     """`value` for an error message: a number as itself (unless huge), else its type's name."""
     if isinstance(value, int) and value.bit_length() > 64:
         return "a very large int"
@@ -92,34 +92,34 @@ def _describe(value: object) -> str:
     return type(value).__name__
 
 
-def _is_count(value: object, minimum: int) -> bool:
+def is_count(value: object, minimum: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
 
 
 def _check_limits(_: object, __: object, value: Mapping[ApiFamily, int]) -> None:
     if not isinstance(value, Mapping):
         raise ConfigurationError(
-            f"Limits.per_family must map ApiFamily to a positive int; got {_describe(value)}"
+            f"Limits.per_family must map ApiFamily to a positive int; got {describe_value(value)}"
         )
     for family, limit in value.items():
         if not isinstance(family, ApiFamily):
             raise ConfigurationError(
                 f"Limits.per_family keys must be ApiFamily members, like ApiFamily.STATS; "
-                f"got {_describe(family)}"
+                f"got {describe_value(family)}"
             )
-        if not _is_count(limit, 1):
+        if not is_count(limit, 1):
             raise ConfigurationError(
                 f"the limit of ApiFamily.{family.name} must be an int >= 1 (requests in flight);"
-                f" got {_describe(limit)}"
+                f" got {describe_value(limit)}"
             )
 
 
 def _check_connections(_: object, attribute: attrs.Attribute[int], value: int) -> None:
     # A pool of 0 connections would make every request wait forever; 0 idle ones is valid.
     minimum = 0 if attribute.name == "max_keepalive_connections" else 1
-    if not _is_count(value, minimum):
+    if not is_count(value, minimum):
         raise ConfigurationError(
-            f"Limits.{attribute.name} must be an int >= {minimum}; got {_describe(value)}"
+            f"Limits.{attribute.name} must be an int >= {minimum}; got {describe_value(value)}"
         )
 
 
@@ -146,7 +146,8 @@ class Limits:
         """A copy with one family's limit changed."""
         if not isinstance(family, ApiFamily):
             raise ConfigurationError(
-                f"with_family needs an ApiFamily, like ApiFamily.STATS; got {_describe(family)}"
+                "with_family needs an ApiFamily, like ApiFamily.STATS; "
+                f"got {describe_value(family)}"
             )
         return attrs.evolve(self, per_family=MappingProxyType({**self.per_family, family: limit}))
 
@@ -215,12 +216,12 @@ def check_timeout(timeout: object) -> httpx.Timeout:
     if not isinstance(timeout, httpx.Timeout):
         raise ConfigurationError(
             "timeout must be a number of seconds > 0, None (no timeout) or an httpx.Timeout; "
-            f"got {_describe(timeout)}"
+            f"got {describe_value(timeout)}"
         )
     for phase, seconds in timeout.as_dict().items():
         if seconds is not None and not _is_seconds(seconds):
             raise ConfigurationError(
                 f"timeout's {phase} timeout must be a number of seconds > 0 or None; "
-                f"got {_describe(seconds)}"
+                f"got {describe_value(seconds)}"
             )
     return timeout

@@ -1,11 +1,15 @@
 """The SAPI reader against the sandbox: exactly-once delivery across every kind of
-disconnect, backlog expiry, the client limit, auth, checkpoints and cancellation."""
+disconnect, backlog expiry, the client limit, auth, checkpoints and cancellation; and against
+scripted connections (exact bytes, in memory) for corrupt and cut-off streams, replays of
+events without msgInfo, and argument checks."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import pathlib
-from collections.abc import Callable, Iterator
+import random
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import anyio
@@ -14,12 +18,15 @@ import pytest
 from counting_transport import CountingTransport
 
 from eightbyeight_async import (
+    ConfigurationError,
+    ContactCenter,
     InvalidArgumentError,
     PermissionDeniedError,
     TooManyClientsError,
 )
 from eightbyeight_async.sandbox import Sandbox
 from eightbyeight_async.streaming import (
+    AgentProvChange,
     BacklogExpired,
     EventStream,
     FileCheckpointStore,
@@ -29,6 +36,8 @@ from eightbyeight_async.streaming import (
     OutputType,
     ReconnectPolicy,
     StreamEvent,
+    StreamStats,
+    UnknownEvent,
 )
 
 pytestmark = pytest.mark.anyio
@@ -226,16 +235,30 @@ async def test_heartbeats_are_silent_unless_asked_for(sb: Sandbox) -> None:
     assert events.stats.heartbeats >= 1
 
 
-async def test_a_malformed_frame_is_delivered_as_such_and_the_stream_goes_on(sb: Sandbox) -> None:
-    async with sb.client() as cc, cc.streaming.subscribe("crm", reconnect=FAST) as events:
-        await take(events, 2)
-        sb.streaming.malformed(1)
+@pytest.mark.parametrize(
+    ("output", "atmosphere"),
+    [("NEWLINE_JSON", True), ("JSON", False), ("XML", False), ("NEWLINE_XML", False)],
+)
+async def test_a_malformed_frame_is_delivered_as_such_and_the_stream_goes_on(
+    sb: Sandbox, output: OutputType, atmosphere: bool
+) -> None:
+    sb.streaming.atmosphere = atmosphere  # without length prefixes only resync finds the end
+    seen: list[StreamEvent] = []
+    async with (
+        sb.client() as cc,
+        cc.streaming.subscribe("crm", output=output, reconnect=FAST) as events,
+    ):
+        seen += await take(events, 2)
+        await until_hit(lambda: sb.streaming.malformed(1), events, seen)
         with anyio.fail_after(5):
-            while not isinstance(event := await events.__anext__(), MalformedEvent):
-                pass
-        after = await events.__anext__()
-    assert event.reason
-    assert not isinstance(after, MalformedEvent)
+            while not any(isinstance(e, MalformedEvent) for e in seen):
+                seen.append(await events.__anext__())
+        await drain_to(sb, events, seen, "crm")
+    malformed = [e for e in seen if isinstance(e, MalformedEvent)]
+    assert len(malformed) == 1
+    assert malformed[0].reason
+    delivered = [key(e) for e in seen if not isinstance(e, MalformedEvent)]
+    assert delivered == [key(e) for e in sb.streaming.log("crm")], "no event after it is lost"
     assert events.stats.malformed == 1
 
 
@@ -260,4 +283,210 @@ async def test_subscription_id_is_required_and_checkpoints_must_match(sb: Sandbo
             await take(events, 1)
         with pytest.raises(Exception, match="belongs to subscription 'a'"):
             async with cc.streaming.subscribe("b", checkpoint=store):
+                pass
+
+
+# --- scripted connections: exact bytes, served in memory by an httpx MockTransport ---------
+
+
+@contextlib.asynccontextmanager
+async def scripted(*bodies: str) -> AsyncIterator[ContactCenter]:
+    """A client whose SAPI connections return `bodies` in turn, then empty bodies."""
+    remaining = iter(bodies)
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=next(remaining, "").encode())
+
+    async with (
+        httpx.AsyncClient(transport=httpx.MockTransport(respond)) as http,
+        ContactCenter(
+            tenant="acme", base_url="http://127.0.0.1:9", data_token="token-1", http_client=http
+        ) as cc,
+    ):
+        yield cc
+
+
+def status(sequence: int) -> str:
+    info = {"instanceId": "i", "sequenceId": sequence, "timestamp": 1700000000000 + sequence}
+    return json.dumps({"AgentStatusChange": {"agentId": "a", "newState": 2, "msgInfo": info}})
+
+
+def change(old: str, new: str) -> str:
+    """A provisioning change without msgInfo (as in the documentation's samples)."""
+    item = {
+        "provisioningItemKey": "phoneUri",
+        "provisioningItemOldValue": old,
+        "provisioningItemNewValue": new,
+    }
+    items = {"provisioningItem": item}
+    return json.dumps({"AgentProvChange": {"agentId": "122", "provisioningItems": items}})
+
+
+END = json.dumps({"End": {}})
+"""The last event a script sends: read until it, so a test sees everything before it."""
+
+
+async def read_script(
+    *bodies: str, output: OutputType = "NEWLINE_JSON"
+) -> tuple[list[StreamEvent], StreamStats]:
+    """The events of the scripted connections up to END, and the reader's counters."""
+    seen: list[StreamEvent] = []
+    async with (
+        scripted(*bodies) as cc,
+        cc.streaming.subscribe("s", output=output, reconnect=FAST) as events,
+    ):
+        with anyio.fail_after(10):
+            async for event in events:
+                if isinstance(event, UnknownEvent) and event.name == "End":
+                    break
+                seen.append(event)
+    return seen, events.stats
+
+
+def labels(seen: list[StreamEvent]) -> list[int | str | None]:
+    """Sequence ids, with "malformed" for each MalformedEvent."""
+    return ["malformed" if isinstance(e, MalformedEvent) else e.msg_info.sequence_id for e in seen]
+
+
+def lines(*events: str) -> str:
+    return "".join(f"{event}\n" for event in events)
+
+
+async def test_events_before_corrupt_bytes_are_delivered_and_the_rest_as_malformed() -> None:
+    seen, stats = await read_script(
+        f"{status(1)}{status(2)}]{status(3)}", f"{status(4)}{END}", output="JSON"
+    )
+    assert labels(seen) == [1, 2, "malformed", 4]
+    assert isinstance(seen[2], MalformedEvent)
+    assert seen[2].text == f"]{status(3)}", "what could not be framed is shown, not dropped"
+    assert stats.reconnects >= 1
+
+
+async def test_a_malformed_json_event_does_not_hide_the_next_ones() -> None:
+    cut = status(2)[: status(2).index(', "msgInfo"')] + ","
+    seen, stats = await read_script(status(1) + cut + status(3) + status(4) + END, output="JSON")
+    assert labels(seen) == [1, "malformed", 3, 4]
+    assert stats.malformed == 1
+
+
+async def test_the_last_line_of_a_session_without_its_newline_is_delivered() -> None:
+    seen, stats = await read_script(f"{status(1)}\n{status(2)}", lines(status(3), END))
+    assert labels(seen) == [1, 2, 3]
+    assert stats.gaps == 0
+
+
+async def test_a_session_ending_inside_an_event_delivers_it_as_malformed() -> None:
+    seen, _ = await read_script(f"{status(1)}\n{status(2)[:30]}", lines(status(3), END))
+    assert labels(seen) == [1, "malformed", 3]
+    assert isinstance(seen[1], MalformedEvent)
+    assert seen[1].text == status(2)[:30]
+    assert "ended inside" in seen[1].reason
+
+
+def changes(seen: list[StreamEvent]) -> list[tuple[str | None, str | None]]:
+    assert all(isinstance(e, AgentProvChange) for e in seen)
+    return [
+        (e.items[0].old_value, e.items[0].new_value) for e in seen if isinstance(e, AgentProvChange)
+    ]
+
+
+async def test_a_change_repeated_without_msg_info_is_delivered_each_time() -> None:
+    seen, stats = await read_script(
+        lines(change("A", "B"), change("B", "A"), change("A", "B"), END)
+    )
+    assert changes(seen) == [("A", "B"), ("B", "A"), ("A", "B")]
+    assert stats.duplicates_dropped == 0
+
+
+async def test_without_msg_info_only_the_replay_right_after_a_reconnect_is_dropped() -> None:
+    first = [change("A", "B"), change("B", "C")]
+    replay_then_new = [*first, change("C", "A"), change("A", "B"), END]
+    seen, stats = await read_script(lines(*first), lines(*replay_then_new))
+    assert changes(seen) == [("A", "B"), ("B", "C"), ("C", "A"), ("A", "B")]
+    assert stats.duplicates_dropped == 2
+
+
+@pytest.mark.parametrize(
+    ("arguments", "match"),
+    [
+        ({"subscription_id": 123}, "subscription_id must be a str"),
+        ({"subscription_id": b"crm"}, "subscription_id must be a str"),
+        ({"output": None}, "output must be one of"),
+        ({"checkpoint": "sapi.json"}, "FileCheckpointStore"),
+        ({"heartbeats": "yes"}, "heartbeats"),
+        ({"reconnect": {"stall_timeout": 1.0}}, "ReconnectPolicy"),
+        ({"max_frame_chars": "4096"}, "max_frame_chars must be an int"),
+        ({"max_frame_chars": 0}, "max_frame_chars must be an int >= 65536"),
+        ({"max_frame_chars": True}, "max_frame_chars"),
+        ({"hash_window": "x"}, "hash_window must be an int"),
+        ({"hash_window": -1}, "hash_window must be an int >= 0"),
+    ],
+)
+async def test_subscribe_refuses_arguments_of_the_wrong_form(
+    arguments: dict[str, Any], match: str
+) -> None:
+    async with scripted() as cc:
+        with pytest.raises(InvalidArgumentError, match=match):
+            async with cc.streaming.subscribe(**{"subscription_id": "s", **arguments}):
+                pass
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "initial_delay",
+        "max_network_delay",
+        "max_http_delay",
+        "healthy_after",
+        "stall_timeout",
+        "too_many_clients_delay",
+    ],
+)
+@pytest.mark.parametrize("value", ["1", True, None, float("nan"), float("inf"), -1.0])
+def test_a_reconnect_delay_must_be_a_finite_number_of_seconds(field: str, value: Any) -> None:
+    with pytest.raises(InvalidArgumentError, match=f"{field} must be a finite number"):
+        ReconnectPolicy(**{field: value})
+
+
+@pytest.mark.parametrize(
+    ("arguments", "match"),
+    [
+        ({"initial_delay": 0}, "initial_delay must be .* > 0"),
+        ({"stall_timeout": 0.0}, "stall_timeout must be .* > 0"),
+        ({"max_attempts": 0}, "max_attempts must be None .* or an int >= 1"),
+        ({"max_attempts": True}, "max_attempts"),
+        ({"max_attempts": 2.5}, "max_attempts"),
+        ({"too_many_clients": "retry"}, "'wait' or 'raise'"),
+    ],
+)
+def test_reconnect_policy_refuses_values_that_cannot_work(
+    arguments: dict[str, Any], match: str
+) -> None:
+    with pytest.raises(InvalidArgumentError, match=match):
+        ReconnectPolicy(**arguments)
+
+
+def test_the_backoff_stays_capped_after_thousands_of_failures() -> None:
+    assert 0 <= ReconnectPolicy().delay(5000, 30.0, random.Random(1)) <= 30.0
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b'{"subscription_id": "s", "last_sequence": {"i": Infinity}}', id="inf"),
+        pytest.param(b'{"subscription_id": "s", "last_timestamp_ms": -Infinity}', id="-inf"),
+        pytest.param(b'{"subscription_id": "s", "last_timestamp_ms": 1e300}', id="huge"),
+        pytest.param(b'{"subscription_id": 7}', id="not-a-name"),
+        pytest.param(b"[" * 100_000, id="deep"),
+        pytest.param(b"\xff\xfe\x00garbage", id="not-utf-8"),
+    ],
+)
+async def test_a_corrupt_checkpoint_file_is_a_configuration_error_naming_it(
+    content: bytes, tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "sapi.json"
+    path.write_bytes(content)
+    async with scripted() as cc:
+        with pytest.raises(ConfigurationError, match=r"sapi\.json is corrupt.*delete it"):
+            async with cc.streaming.subscribe("s", checkpoint=FileCheckpointStore(path)):
                 pass

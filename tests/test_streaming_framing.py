@@ -189,12 +189,113 @@ def test_a_runaway_frame_is_an_error_not_unbounded_memory(output: OutputType) ->
 
 
 @pytest.mark.parametrize("output", ["NEWLINE_JSON", "JSON", "XML"])
-def test_a_stream_ending_inside_a_frame_is_an_error(output: OutputType) -> None:
+def test_a_stream_ending_inside_a_frame_is_an_error_that_keeps_the_text(
+    output: OutputType,
+) -> None:
     stream = render(output, False)
     framer = Framer(output)
     framer.feed(stream[:-7])
-    with pytest.raises(FramingError, match="ended inside"):
+    with pytest.raises(FramingError, match="ended inside") as caught:
         framer.close()
+    assert caught.value.rest
+    assert stream[:-7].decode(errors="replace").endswith(caught.value.rest)
+
+
+@pytest.mark.parametrize(
+    ("output", "stream", "junk"),
+    [
+        ("JSON", "{EVENT}{EVENT}]{EVENT}", "]{EVENT}"),
+        ("JSON", "10|{BRIEF}10|{BRIEF}12345678901x|", "12345678901x|"),
+        ("NEWLINE_XML", "<A/><A/>?", "?"),
+    ],
+)
+def test_a_framing_error_carries_the_frames_completed_before_it(
+    output: OutputType, stream: str, junk: str
+) -> None:
+    event = json.dumps(EVENTS[0])
+    values = {"EVENT": event, "BRIEF": '{"A": {}} '}
+    with pytest.raises(FramingError) as caught:
+        Framer(output).feed(stream.format(**values).encode())
+    assert len(caught.value.frames) == 2
+    assert caught.value.rest == junk.format(**values)
+
+
+DECLARATION = "<?xml version='1.0'  encoding='UTF-8' ?>"
+SAME_ROOT = {"AgentStatusChange": {**EVENTS[0]["AgentStatusChange"], "agentId": "other"}}
+
+
+def cut_short(event: dict[str, Any], xml: bool) -> str:
+    """`event` cut off after its first field, as a server that drops its end would send it."""
+    ((name, payload),) = event.items()
+    first, value = next(iter(payload.items()))
+    if xml:
+        return f"{DECLARATION}<{name}>{to_xml(value, first)}"
+    return json.dumps({name: {first: value}})[:-2] + ","
+
+
+def with_malformed(output: OutputType) -> tuple[bytes, list[str]]:
+    """A stream with events cut short, each followed by one of the same kind or another."""
+    events = [EVENTS[0], "bad", SAME_ROOT, EVENTS[1], "bad", "bad", EVENTS[2], EVENTS[4]]
+    texts = []
+    for event in events:
+        source = EVENTS[0] if event == "bad" else event
+        assert isinstance(source, dict)
+        ((name, payload),) = source.items()
+        if event == "bad":
+            texts.append(cut_short(source, output == "XML"))
+        elif output == "XML":
+            texts.append(DECLARATION + to_xml(payload, name))
+        else:
+            texts.append(json.dumps(source))
+    return "".join(texts).encode(), [t for t, e in zip(texts, events, strict=True) if e != "bad"]
+
+
+@pytest.mark.parametrize("output", ["JSON", "XML"])
+@settings(max_examples=30, deadline=None)
+@given(cuts=st.lists(st.integers(min_value=0, max_value=3000), max_size=30))
+def test_a_malformed_event_ends_where_the_next_one_begins(
+    output: OutputType, cuts: list[int]
+) -> None:
+    stream, good = with_malformed(output)
+    frames = frames_of(stream, output, [c for c in cuts if c < len(stream)])
+    events = [parse_frame(frame, xml=output == "XML") for frame in frames]
+    assert [type(e).__name__ for e in events] == [
+        "AgentStatusChange",
+        "MalformedEvent",
+        "AgentStatusChange",
+        "InteractionEvent",
+        "MalformedEvent",
+        "MalformedEvent",
+        "AgentProvChange",
+        "UnknownEvent",
+    ]
+    assert [
+        f for f, e in zip(frames, events, strict=True) if not isinstance(e, MalformedEvent)
+    ] == good
+
+
+def test_an_unclosed_xml_event_without_declaration_ends_at_the_next_of_its_kind() -> None:
+    ((name, payload),) = SAME_ROOT.items()
+    bad = cut_short(EVENTS[0], xml=True).removeprefix(DECLARATION)
+    good = to_xml(payload, name)
+    frames = frames_of(f"{bad}{good}".encode(), "XML", [])
+    assert frames == [bad, good]
+
+
+def test_an_object_nested_in_a_malformed_one_is_not_taken_for_an_event() -> None:
+    bad = '{"AgentStatusChange": {"extra": {"Key": 1}, "newState": nope, "x": {"Y": 2}}}'
+    good = json.dumps(EVENTS[0])
+    frames = frames_of((bad + good).encode(), "JSON", [])
+    assert frames == [bad, good]
+
+
+def test_a_malformed_object_waits_for_the_next_event_to_know_its_end() -> None:
+    framer = Framer("JSON")
+    assert framer.feed(b'{"AgentStatusChange": {"newState": nope, "more": "data..."') == []
+    good = json.dumps(EVENTS[0])
+    assert framer.feed(good[:30].encode()) == []
+    frames = framer.feed(good[30:].encode())
+    assert [type(parse_frame(f, xml=False)) for f in frames] == [MalformedEvent, AgentStatusChange]
 
 
 def test_invalid_utf8_is_an_error() -> None:
@@ -254,6 +355,8 @@ def test_undocumented_fields_are_kept_in_extra() -> None:
         ('{"A": {}, "B": {}}', "exactly one key"),
         ('{"AgentStatusChange": {"newState": "five"}}', "unreadable field"),
         ("<AgentStatusChange><agentId>a</agentId>", "not valid XML"),
+        ('{"AgentStatusChange": {"statusEventTS": 1000000000000000000}}', "unreadable field"),
+        ('{"Interaction": {"msgInfo": {"timestamp": 1000000000000000000000}}}', "unreadable"),
     ],
 )
 def test_unreadable_frames_become_malformed_events(frame: str, reason: str) -> None:

@@ -15,7 +15,8 @@ from ._events import (
     UnknownEvent,
 )
 from ._framing import OUTPUT_TYPES, Framer, FramingError, OutputType
-from ._reader import EventStream, ReconnectPolicy, Streaming
+from ._options import ReconnectPolicy
+from ._reader import EventStream, Streaming
 
 __all__ = [
     "OUTPUT_TYPES",

@@ -3,6 +3,7 @@ same subscription and still drops the events it already delivered."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import pathlib
@@ -30,16 +31,19 @@ class Checkpoint:
     def from_json(cls, data: Any) -> Checkpoint:
         """Read a dict written by `to_json`; anything else is a ConfigurationError."""
         try:
+            subscription_id = data["subscription_id"]
+            if not isinstance(subscription_id, str) or not subscription_id:
+                raise TypeError(f"subscription_id is {subscription_id!r}, not a name")
+            stamp = data.get("last_timestamp_ms")
+            if stamp is not None:
+                stamp = int(stamp)
+                dt.datetime.fromtimestamp(stamp / 1000, tz=dt.timezone.utc)  # in range?
             return cls(
-                subscription_id=str(data["subscription_id"]),
+                subscription_id=subscription_id,
                 last_sequence={str(k): int(v) for k, v in data.get("last_sequence", {}).items()},
-                last_timestamp_ms=(
-                    None
-                    if data.get("last_timestamp_ms") is None
-                    else int(data["last_timestamp_ms"])
-                ),
+                last_timestamp_ms=stamp,
             )
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError, OSError) as exc:
             raise ConfigurationError(f"the checkpoint is not readable: {exc!r}") from None
 
 
@@ -74,16 +78,22 @@ class FileCheckpointStore:
         return f"FileCheckpointStore({str(self.path)!r})"
 
     def load(self) -> Checkpoint | None:
+        """The saved checkpoint, None if there is no file; ConfigurationError if corrupt."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            data = self.path.read_bytes()
         except FileNotFoundError:
             return None
         try:
-            return Checkpoint.from_json(json.loads(text))
-        except ValueError as exc:
-            raise ConfigurationError(
-                f"the checkpoint file {self.path} is not JSON: {exc}"
-            ) from None
+            return Checkpoint.from_json(json.loads(data.decode("utf-8")))
+        except ConfigurationError as exc:
+            problem = str(exc)
+        except (ValueError, RecursionError) as exc:  # invalid UTF-8 or JSON; absurd nesting
+            problem = f"not JSON: {exc!r}"
+        raise ConfigurationError(
+            f"the checkpoint file {self.path} is corrupt ({problem[:200]}); restore it, or "
+            "delete it and pass subscription_id= (events the server replays may then be "
+            "delivered again)"
+        )
 
     def save(self, checkpoint: Checkpoint) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

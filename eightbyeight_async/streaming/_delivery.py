@@ -34,16 +34,32 @@ class StreamStats:
 
 class DeliveryTracker:
     """Exactly-once bookkeeping: last sequence id per server instance, and a bounded window
-    of content hashes for events without one."""
+    of content hashes for events without one.
+
+    Content hashes only drop events in the replay right after a reconnect: until the first
+    event not delivered before. The server replays only then, and an event identical to an
+    earlier one at any other time is a real change repeated (a value set back and forth),
+    which must not be lost.
+    """
 
     def __init__(self, checkpoint: Checkpoint, hash_window: int) -> None:
         self.last = dict(checkpoint.last_sequence)
         self.last_timestamp_ms = checkpoint.last_timestamp_ms
         self._hashes: collections.OrderedDict[bytes, None] = collections.OrderedDict()
         self._window = hash_window
+        self._replaying = False
+
+    def reconnected(self) -> None:
+        """A new connection: what comes first may be a replay of what was delivered."""
+        self._replaying = True
 
     def seen(self, event: StreamEvent, stats: StreamStats) -> bool:
         """True for a replayed event already delivered; records gaps as it goes."""
+        duplicate = self._seen(event, stats)
+        self._replaying = self._replaying and duplicate
+        return duplicate
+
+    def _seen(self, event: StreamEvent, stats: StreamStats) -> bool:
         info = event.msg_info
         if info.instance_id is None or info.sequence_id is None:
             return self._seen_content(event)
@@ -65,8 +81,9 @@ class DeliveryTracker:
 
     def _seen_content(self, event: StreamEvent) -> bool:
         digest = hashlib.blake2b(repr(event.raw).encode(), digest_size=16).digest()
-        if digest in self._hashes:
+        if self._replaying and digest in self._hashes:
             return True
+        self._hashes.pop(digest, None)  # re-recorded as the newest
         self._hashes[digest] = None
         if len(self._hashes) > self._window:
             self._hashes.popitem(last=False)

@@ -137,7 +137,8 @@ def parse_frame(frame: str, xml: bool) -> StreamEvent:
     ((name, payload),) = document.items()
     try:
         return _PARSERS.get(name, _unknown)(name, payload, document)
-    except (TypeError, ValueError, AttributeError, OverflowError) as exc:
+    except (TypeError, ValueError, AttributeError, OverflowError, OSError) as exc:
+        # OSError: a timestamp beyond what the platform's clock functions accept.
         return _malformed(frame, f"a {name} event with an unreadable field: {exc}")
 
 

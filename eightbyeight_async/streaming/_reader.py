@@ -16,10 +16,8 @@ import random
 import time
 import urllib.parse
 from collections.abc import AsyncIterator
-from typing import Literal
 
 import anyio
-import attrs
 import httpx
 
 from .._config import ApiFamily
@@ -43,7 +41,8 @@ from ._events import (
     StreamEvent,
     parse_frame,
 )
-from ._framing import HEARTBEAT, OUTPUT_TYPES, Framer, FramingError, OutputType
+from ._framing import HEARTBEAT, Framer, FramingError, OutputType
+from ._options import ReconnectPolicy, check_subscribe
 
 logger = logging.getLogger("eightbyeight_async.streaming")
 
@@ -51,27 +50,6 @@ BACKLOG_RETENTION = dt.timedelta(hours=2)
 """How long SAPI keeps a disconnected subscription's events."""
 
 SUBSCRIBE_PATH = "/api/streaming/v1/clientconnect/subscribe/TenantUpdates-{tenant}-{subscription}"
-
-
-@attrs.frozen
-class ReconnectPolicy:
-    """How the reader reconnects: capped, jittered backoff, separate for network and HTTP
-    errors, reset once a connection has been healthy for `healthy_after` seconds."""
-
-    initial_delay: float = 1.0
-    max_network_delay: float = 30.0
-    max_http_delay: float = 120.0
-    healthy_after: float = 60.0
-    stall_timeout: float = 90.0
-    """No byte at all (not even a heartbeat) for this long means the connection is dead."""
-    too_many_clients: Literal["wait", "raise"] = "wait"
-    too_many_clients_delay: float = 300.0
-    max_attempts: int | None = None
-    """Consecutive failed connection attempts before giving up (None: never give up)."""
-
-    def delay(self, failures: int, cap: float, rng: random.Random) -> float:
-        """Full jitter over a window that doubles per consecutive failure, up to `cap`."""
-        return rng.uniform(0, min(cap, self.initial_delay * 2 ** max(failures - 1, 0)))
 
 
 class EventStream:
@@ -112,6 +90,7 @@ class EventStream:
         self._connected_at = 0.0
         self._network_failures = 0
         self._http_failures = 0
+        self._reconnect_delay = 0.0
         # A stream resumed from a checkpoint is a reconnect too: check its backlog first.
         self._resumed = bool(checkpoint.last_sequence)
 
@@ -152,6 +131,9 @@ class EventStream:
 
     async def _connect(self) -> None:
         """Open the stream, retrying as the policy says; raises on auth and bad requests."""
+        delay, self._reconnect_delay = self._reconnect_delay, 0.0
+        if delay:  # waited here, not at the disconnect, so the events read before go first
+            await anyio.sleep(delay)
         attempts = 0
         while True:
             attempts += 1
@@ -209,6 +191,7 @@ class EventStream:
         if self.stats.connects > 1:
             self.stats.reconnects += 1
             self._resumed = True
+            self._tracker.reconnected()
         self.stats.connected_since = dt.datetime.now(dt.timezone.utc)
         logger.info("SAPI subscription %s connected", self.subscription_id)
 
@@ -252,7 +235,7 @@ class EventStream:
         if reason != "session ended" or lived < self._policy.healthy_after:
             self._network_failures += 1
             cap = self._policy.max_network_delay
-            await anyio.sleep(self._policy.delay(self._network_failures, cap, self._rng))
+            self._reconnect_delay = self._policy.delay(self._network_failures, cap, self._rng)
 
     async def aclose(self) -> None:
         """Close the connection and save the checkpoint (called by `subscribe()` on exit)."""
@@ -271,7 +254,8 @@ class EventStream:
             with anyio.fail_after(self._policy.stall_timeout):
                 chunk = await self._chunks.__anext__()
         except StopAsyncIteration:
-            await self._disconnect("session ended")
+            clean = self._take(None)
+            await self._disconnect("session ended" if clean else "stream ended inside a frame")
             return
         except TimeoutError:
             await self._disconnect(f"no data for {self._policy.stall_timeout}s")
@@ -280,14 +264,34 @@ class EventStream:
             await self._disconnect(f"network error: {exc!r}")
             return
         self.stats.bytes += len(chunk)
+        if not self._take(chunk):
+            await self._disconnect("corrupt stream")
+
+    def _take(self, chunk: bytes | None) -> bool:
+        """Accept the frames of `chunk` (None: the end of the stream); False if the stream is
+        corrupt. The frames completed before the corruption are accepted first, and the text
+        that could not be framed becomes a MalformedEvent."""
         try:
-            frames = self._framer.feed(chunk)
+            frames = self._framer.feed(chunk) if chunk is not None else self._framer.close()
         except FramingError as exc:
             logger.warning("SAPI stream corrupt, reconnecting: %s", exc)
-            await self._disconnect("corrupt stream")
-            return
+            for frame in exc.frames:
+                self._accept(frame)
+            if exc.rest:
+                self._malformed(
+                    MalformedEvent(
+                        name="", msg_info=MsgInfo(), raw={}, text=exc.rest, reason=str(exc)
+                    )
+                )
+            return False
         for frame in frames:
             self._accept(frame)
+        return True
+
+    def _malformed(self, event: MalformedEvent) -> None:
+        self.stats.malformed += 1
+        logger.warning("SAPI frame unreadable (%s); delivered as MalformedEvent", event.reason)
+        self._pending.append(event)
 
     def _accept(self, frame: str) -> None:
         if frame == HEARTBEAT:
@@ -300,9 +304,7 @@ class EventStream:
                 self._pending.append(event)
             return
         if isinstance(event, MalformedEvent):
-            self.stats.malformed += 1
-            logger.warning("SAPI frame unreadable (%s); delivered as MalformedEvent", event.reason)
-            self._pending.append(event)
+            self._malformed(event)
             return
         previous_ms = self._tracker.last_timestamp_ms
         gaps = self.stats.gaps
@@ -373,9 +375,9 @@ class Streaming:
         server keeps 2 hours). With a `checkpoint` store the subscription id and the last
         delivered event survive a restart, so nothing is delivered twice.
         """
-        if output not in OUTPUT_TYPES:
-            choices = ", ".join(OUTPUT_TYPES)
-            raise InvalidArgumentError(f"output must be one of {choices}; got {output!r}")
+        check_subscribe(
+            subscription_id, output, checkpoint, heartbeats, reconnect, max_frame_chars, hash_window
+        )
         if not self._tenant:
             raise ConfigurationError("SAPI needs the tenant name: pass tenant= to ContactCenter")
         state = _initial_checkpoint(subscription_id, checkpoint)

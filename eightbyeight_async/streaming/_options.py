@@ -1,0 +1,112 @@
+"""What a reader is told: its reconnect policy and `subscribe()`'s other arguments, checked
+up front so that a wrong value fails at once with InvalidArgumentError, not as a TypeError
+deep in the reader or as endless reconnects."""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Final, Literal
+
+import attrs
+
+from .._config import describe_value, is_count
+from .._errors import InvalidArgumentError
+from ._framing import OUTPUT_TYPES
+
+MIN_FRAME_CHARS: Final = 64 * 1024
+"""Below this, the Atmosphere padding (~2 KB) and one ordinary event could not fit."""
+
+
+def _check_seconds(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    # 0 s would reconnect (or declare a stall) in a tight loop; only healthy_after may be 0.
+    zero_ok = attribute.name == "healthy_after"
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not (number and math.isfinite(value) and (value > 0 or (zero_ok and value == 0))):
+        bound = ">= 0" if zero_ok else "> 0"
+        raise InvalidArgumentError(
+            f"ReconnectPolicy.{attribute.name} must be a finite number of seconds {bound}; "
+            f"got {describe_value(value)}"
+        )
+
+
+def _check_too_many_clients(_: object, __: attrs.Attribute[str], value: str) -> None:
+    if value not in ("wait", "raise"):
+        raise InvalidArgumentError(
+            f"ReconnectPolicy.too_many_clients must be 'wait' or 'raise'; got {value!r}"
+        )
+
+
+def _check_max_attempts(_: object, __: attrs.Attribute[int | None], value: int | None) -> None:
+    if value is not None and not is_count(value, 1):
+        raise InvalidArgumentError(
+            f"ReconnectPolicy.max_attempts must be None (never give up) or an int >= 1; "
+            f"got {describe_value(value)}"
+        )
+
+
+@attrs.frozen
+class ReconnectPolicy:
+    """How the reader reconnects: capped, jittered backoff, separate for network and HTTP
+    errors, reset once a connection has been healthy for `healthy_after` seconds."""
+
+    initial_delay: float = attrs.field(default=1.0, validator=_check_seconds)
+    max_network_delay: float = attrs.field(default=30.0, validator=_check_seconds)
+    max_http_delay: float = attrs.field(default=120.0, validator=_check_seconds)
+    healthy_after: float = attrs.field(default=60.0, validator=_check_seconds)
+    stall_timeout: float = attrs.field(default=90.0, validator=_check_seconds)
+    """No byte at all (not even a heartbeat) for this long means the connection is dead."""
+    too_many_clients: Literal["wait", "raise"] = attrs.field(
+        default="wait", validator=_check_too_many_clients
+    )
+    too_many_clients_delay: float = attrs.field(default=300.0, validator=_check_seconds)
+    max_attempts: int | None = attrs.field(default=None, validator=_check_max_attempts)
+    """Consecutive failed connection attempts before giving up (None: never give up)."""
+
+    def delay(self, failures: int, cap: float, rng: random.Random) -> float:
+        """Full jitter over a window that doubles per consecutive failure, up to `cap`."""
+        doublings = min(max(failures - 1, 0), 64)  # 2.0**1024 would overflow; cap is reached
+        return rng.uniform(0, min(cap, self.initial_delay * 2.0**doublings))
+
+
+def check_subscribe(
+    subscription_id: object,
+    output: object,
+    checkpoint: object,
+    heartbeats: object,
+    reconnect: object,
+    max_frame_chars: object,
+    hash_window: object,
+) -> None:
+    """InvalidArgumentError for the first argument of `subscribe()` of the wrong form."""
+    if subscription_id is not None and not isinstance(subscription_id, str):
+        raise InvalidArgumentError(
+            "subscription_id must be a str such as 'crm-sync'; "
+            f"got {describe_value(subscription_id)}"
+        )
+    if output not in OUTPUT_TYPES:
+        choices = ", ".join(OUTPUT_TYPES)
+        raise InvalidArgumentError(f"output must be one of {choices}; got {output!r}")
+    if checkpoint is not None and not all(
+        callable(getattr(checkpoint, method, None)) for method in ("load", "save")
+    ):
+        raise InvalidArgumentError(
+            "checkpoint must be a store with load() and save(), such as "
+            f"FileCheckpointStore('sapi.json'); got {describe_value(checkpoint)}"
+        )
+    if not isinstance(heartbeats, bool):
+        raise InvalidArgumentError(f"heartbeats must be True or False; got {heartbeats!r}")
+    if reconnect is not None and not isinstance(reconnect, ReconnectPolicy):
+        raise InvalidArgumentError(
+            f"reconnect must be a ReconnectPolicy(...) or None; got {describe_value(reconnect)}"
+        )
+    if not is_count(max_frame_chars, MIN_FRAME_CHARS):
+        raise InvalidArgumentError(
+            f"max_frame_chars must be an int >= {MIN_FRAME_CHARS} (the longest event, in "
+            f"characters; default 4 MiB); got {describe_value(max_frame_chars)}"
+        )
+    if not is_count(hash_window, 0):
+        raise InvalidArgumentError(
+            "hash_window must be an int >= 0 (events without a sequence id remembered to drop "
+            f"replays; 0 turns that off); got {describe_value(hash_window)}"
+        )
