@@ -23,7 +23,7 @@ from ._config import (
     check_timeout,
     platform_url,
 )
-from ._errors import ConfigurationError
+from ._errors import ConfigurationError, InvalidArgumentError
 from ._http import HttpPipeline, RequestOptions
 from ._redact import Secret, install_log_redaction
 from ._retry import RetryPolicy
@@ -263,6 +263,10 @@ class ContactCenter:
         "attachments", "streaming", "recording_control", "interaction_data", "callbacks",
         "callback_deletion", "external_ivr", "analytics", "recent_calls".
         """
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise InvalidArgumentError(
+                f"retry must be a RetryPolicy or None; got {type(retry).__name__}"
+            )
         family = _FAMILIES_BY_KEY.get(api)
         if family is None or family is ApiFamily.OAUTH:
             choices = ", ".join(k for k in _FAMILIES_BY_KEY if k != "oauth")

@@ -180,7 +180,12 @@ def check_base_url(name: str, url: str) -> httpx.URL:
             f"{name} must use https:// (plain http is only allowed for loopback hosts such "
             f"as the sandbox); got host {parsed.host!r}"
         )
-    return parsed.copy_with(query=None, fragment=None)
+    if parsed.query or parsed.fragment:
+        raise ConfigurationError(
+            f"{name} must not carry a query or fragment (it would be dropped from every "
+            "request); pass the scheme, host, port and any path prefix only"
+        )
+    return parsed
 
 
 def platform_url(platform: str) -> str:

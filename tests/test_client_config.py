@@ -11,7 +11,14 @@ import httpx
 import pytest
 import respx
 
-from eightbyeight_async import ApiFamily, ConfigurationError, ContactCenter, Limits, RetryPolicy
+from eightbyeight_async import (
+    ApiFamily,
+    ConfigurationError,
+    ContactCenter,
+    InvalidArgumentError,
+    Limits,
+    RetryPolicy,
+)
 from eightbyeight_async._retry import retry_delay
 
 GROUPS = "https://vcc-na4.8x8.com/api/stats/groups.json"
@@ -35,6 +42,19 @@ def test_a_port_outside_1_to_65535_is_refused(url: str) -> None:
         ContactCenter(base_url=url)
     with pytest.raises(ConfigurationError, match="api_base_url has port"):
         ContactCenter(api_base_url=url)
+
+
+@pytest.mark.parametrize("url", ["https://h.example.com/?x=1", "http://127.0.0.1:8080/#top"])
+def test_a_base_url_with_a_query_or_fragment_is_refused_not_silently_cut(url: str) -> None:
+    with pytest.raises(ConfigurationError, match="query or fragment"):
+        ContactCenter(base_url=url)
+
+
+@pytest.mark.anyio
+async def test_a_per_call_retry_must_be_a_retry_policy() -> None:
+    async with ContactCenter(tenant="acme", base_url="http://127.0.0.1:9", data_token="t") as cc:
+        with pytest.raises(InvalidArgumentError, match="retry must be a RetryPolicy"):
+            await cc.raw_request("GET", "/api/stats/groups.json", retry=3)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
