@@ -100,10 +100,11 @@ def request_secrets(request: httpx.Request) -> frozenset[str]:
 
 
 def mask_secrets(text: str, secrets: frozenset[str]) -> str:
-    """`text` with every occurrence of `secrets` and every `token=…`-style value masked."""
+    """`text` with every occurrence of `secrets` masked (`token=…`-style values are masked
+    where every error message is made: `_errors.excerpt`)."""
     for secret in sorted(secrets, key=len, reverse=True):  # "user:pass" before "pass"
         text = text.replace(secret, REDACTED)
-    return redact_text(text)
+    return text
 
 
 class RedactingFilter(logging.Filter):
