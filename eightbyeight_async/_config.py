@@ -204,19 +204,21 @@ def platform_url(platform: str) -> str:
     return PLATFORM_URL_TEMPLATE.format(platform=name)
 
 
-def _is_seconds(value: object) -> TypeGuard[float]:
-    """Whether `value` is a number of seconds > 0 that fits a float (bools are not numbers)."""
+def is_seconds(value: object, *, zero_ok: bool = False) -> TypeGuard[float]:
+    """Whether `value` is a finite number of seconds > 0 (>= 0 with `zero_ok`) that fits a
+    float; bools are not numbers."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
     try:
-        return math.isfinite(float(value)) and value > 0
+        finite = math.isfinite(float(value))
     except OverflowError:  # an int too large for a float
         return False
+    return finite and (value > 0 or (zero_ok and value == 0))
 
 
 def check_timeout(timeout: object) -> httpx.Timeout:
     """Validate `timeout=`: seconds > 0, None (no timeout) or an `httpx.Timeout` of those."""
-    if timeout is None or _is_seconds(timeout):
+    if timeout is None or is_seconds(timeout):
         return httpx.Timeout(timeout)
     if not isinstance(timeout, httpx.Timeout):
         raise ConfigurationError(
@@ -224,7 +226,7 @@ def check_timeout(timeout: object) -> httpx.Timeout:
             f"got {describe_value(timeout)}"
         )
     for phase, seconds in timeout.as_dict().items():
-        if seconds is not None and not _is_seconds(seconds):
+        if seconds is not None and not is_seconds(seconds):
             raise ConfigurationError(
                 f"timeout's {phase} timeout must be a number of seconds > 0 or None; "
                 f"got {describe_value(seconds)}"

@@ -17,6 +17,7 @@ from typing import Generic, TypeVar
 import anyio
 import attrs
 
+from ._config import is_count
 from ._errors import InvalidArgumentError
 
 T = TypeVar("T")
@@ -116,17 +117,13 @@ class PageStream(Generic[P]):
                 tg.start_soon(fetch_one, index)
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _check_window(prefetch: int, limit: int | None) -> None:
     """`prefetch` an int of at least 1, `limit` None or an int of at least 0 (not bool)."""
-    if not _is_int(prefetch) or prefetch < 1:
+    if not is_count(prefetch, 1):
         raise InvalidArgumentError(
             f"prefetch must be an int of at least 1 (1 = sequential); got {prefetch!r}"
         )
-    if limit is not None and (not _is_int(limit) or limit < 0):
+    if limit is not None and not is_count(limit, 0):
         raise InvalidArgumentError(
             f"limit must be None or a non-negative int (a number of records); got {limit!r}"
         )

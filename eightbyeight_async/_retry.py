@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 import attrs
 import httpx
 
+from ._config import is_count, is_seconds
 from ._errors import ConfigurationError, DecodeError
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -32,23 +33,15 @@ NEVER_SENT_ERRORS: tuple[type[Exception], ...] = (
 TRANSIENT_ERRORS: tuple[type[Exception], ...] = (httpx.TransportError, DecodeError)
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-    try:
-        valid = (_is_int(value) or isinstance(value, float)) and math.isfinite(float(value))
-    except OverflowError:  # an int too large for a float
-        valid = False
-    if not valid or value < 0:
+    if not is_seconds(value, zero_ok=True):
         raise ConfigurationError(
             f"RetryPolicy.{attribute.name} must be a finite number of seconds >= 0"
         )
 
 
 def _retry_count(_: object, __: object, value: int) -> None:
-    if not _is_int(value) or value < 0:
+    if not is_count(value, 0):
         raise ConfigurationError("RetryPolicy.max_retries must be an int >= 0 (0 disables)")
 
 
@@ -56,7 +49,7 @@ def _status_set(statuses: Iterable[int]) -> frozenset[int]:
     """The statuses as a set of ints from 100 to 599 (a lone int, a str or a bool is refused)."""
     iterable = isinstance(statuses, Iterable) and not isinstance(statuses, (str, bytes))
     codes = list(statuses) if iterable else []
-    if not iterable or not all(_is_int(code) and 100 <= code <= 599 for code in codes):
+    if not iterable or not all(is_count(code, 100) and code <= 599 for code in codes):
         raise ConfigurationError(
             "RetryPolicy.retry_statuses must be a collection of HTTP statuses as ints "
             "(100 to 599), like {429, 503}"
@@ -149,6 +142,11 @@ def retry_delay(
     """
     if retry_after is not None:
         return min(retry_after, policy.max_retry_after)
-    doubling = 2.0 ** min(attempt - 1, 1023)  # 2.0 ** 1024 overflows; the cap wins long before
-    window = min(policy.max_backoff, policy.initial_backoff * doubling)
-    return rng.uniform(0.0, window)
+    return full_jitter(policy.initial_backoff, attempt, policy.max_backoff, rng)
+
+
+def full_jitter(initial: float, attempt: int, cap: float, rng: random.Random) -> float:
+    """A uniform delay over a window that starts at `initial`, doubles per attempt after the
+    first (1-based) and stops at `cap`: the backoff of retries and of SAPI reconnects."""
+    doublings = min(max(attempt - 1, 0), 1023)  # 2.0 ** 1024 overflows; the cap wins long before
+    return rng.uniform(0.0, min(cap, initial * 2.0**doublings))

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from .._dates import validate_timezone
 from .._errors import InvalidArgumentError
 from ..models.analytics import ReportType
+from ._identify import NOT_A_LIST
 
 Granularity = Literal["15m", "30m", "hour", "day", "week", "month", "year", "none"]
 GRANULARITIES: tuple[str, ...] = ("15m", "30m", "hour", "day", "week", "month", "year", "none")
@@ -119,11 +120,6 @@ def intraday_range(window: object) -> dict[str, str]:
             "at least 15 minutes after its start (it may cross midnight, e.g. 22:00-06:00)"
         )
     return {"start": f"{start:%H:%M:%S}", "end": f"{end:%H:%M:%S}"}
-
-
-NOT_A_LIST = (bytes, bytearray, memoryview, Mapping)
-"""Iterables refused where a list of names or values is expected: iterating them would give
-byte codes or only a mapping's keys."""
 
 
 def _values(name: str, values: object) -> list[str]:

@@ -4,12 +4,16 @@ a documented 400/404 to an error that says what was not found or not accepted.""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from .._errors import APIStatusError, BadRequestError, InvalidArgumentError, NotFoundError
 
 _DIGITS = re.compile(r"[0-9]+")
+
+NOT_A_LIST = (bytes, bytearray, memoryview, Mapping)
+"""Iterables refused where a list of names, values or ids is expected: iterating them would
+give byte codes or only a mapping's keys."""
 
 
 def digits(name: str, value: str | int) -> str:

@@ -6,7 +6,6 @@ Polling (growing intervals, `Retry-After`, a deadline), the JSON data pages as a
 
 from __future__ import annotations
 
-import math
 import os
 import warnings
 from collections.abc import AsyncIterator, Generator, Mapping
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import anyio
 import httpx
 
+from .._config import is_seconds
 from .._convert import structure, structure_many
 from .._errors import (
     APIConnectionError,
@@ -155,12 +155,7 @@ class ReportJob:
             "max_poll_interval": max_poll_interval,
         }
         for name, value in checked.items():
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, (int, float))
-                or not value > 0
-                or not math.isfinite(value)
-            ):
+            if not is_seconds(value):
                 raise InvalidArgumentError(
                     f"{name} must be a positive number of seconds; got {value!r}"
                 )

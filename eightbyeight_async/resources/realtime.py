@@ -7,7 +7,6 @@ The server answers from a cache refreshed every 10 seconds: polling faster only 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import urllib.parse
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar
@@ -15,7 +14,7 @@ from typing import Any, Literal, TypeVar
 import anyio
 import attrs
 
-from .._config import ApiFamily
+from .._config import ApiFamily, is_seconds
 from .._convert import structure_many
 from .._errors import DecodeError, InvalidArgumentError
 from .._formats import decode_json, decode_xml, unwrap_collection
@@ -138,8 +137,7 @@ class Realtime:
         Polls only while you wait for the next snapshot (no background task): breaking out or
         cancelling leaves nothing running.
         """
-        valid = isinstance(interval, (int, float)) and not isinstance(interval, bool)
-        if not (valid and math.isfinite(interval) and interval > 0):
+        if not is_seconds(interval):
             raise InvalidArgumentError(
                 f"interval must be a positive number of seconds; got {interval!r}"
             )

@@ -18,6 +18,7 @@ from .._formats import decode_json
 from .._http import HttpPipeline, RequestOptions
 from .._pagination import HitsPage, RowsPaginator
 from ..models.recent_calls import INTEGER_FIELDS, Duration, Range, RecentCall
+from ._identify import NOT_A_LIST
 
 RecentCallsDuration = Literal["today", "yesterday", "week", "month", "allhistory"]
 DURATIONS: Final = ("today", "yesterday", "week", "month", "allhistory")
@@ -53,9 +54,7 @@ def _ids(name: str, values: Iterable[str | int] | None) -> list[str] | None:
         return None
     if isinstance(values, (str, int)):
         raise InvalidArgumentError(f"{name} takes a list of ids, e.g. {name}=['{values}']")
-    if isinstance(values, (bytes, bytearray, memoryview, Mapping)) or not isinstance(
-        values, Iterable
-    ):
+    if isinstance(values, NOT_A_LIST) or not isinstance(values, Iterable):
         raise InvalidArgumentError(f"{name} takes a list of ids, e.g. {name}=['591']")
     given = list(values)
     for value in given:

@@ -4,14 +4,14 @@ deep in the reader or as endless reconnects."""
 
 from __future__ import annotations
 
-import math
 import random
 from typing import Final, Literal
 
 import attrs
 
-from .._config import describe_value, is_count
+from .._config import describe_value, is_count, is_seconds
 from .._errors import InvalidArgumentError
+from .._retry import full_jitter
 from ._framing import OUTPUT_TYPES
 
 MIN_FRAME_CHARS: Final = 64 * 1024
@@ -21,8 +21,7 @@ MIN_FRAME_CHARS: Final = 64 * 1024
 def _check_seconds(_: object, attribute: attrs.Attribute[float], value: float) -> None:
     # 0 s would reconnect (or declare a stall) in a tight loop; only healthy_after may be 0.
     zero_ok = attribute.name == "healthy_after"
-    number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if not (number and math.isfinite(value) and (value > 0 or (zero_ok and value == 0))):
+    if not is_seconds(value, zero_ok=zero_ok):
         bound = ">= 0" if zero_ok else "> 0"
         raise InvalidArgumentError(
             f"ReconnectPolicy.{attribute.name} must be a finite number of seconds {bound}; "
@@ -65,8 +64,7 @@ class ReconnectPolicy:
 
     def delay(self, failures: int, cap: float, rng: random.Random) -> float:
         """Full jitter over a window that doubles per consecutive failure, up to `cap`."""
-        doublings = min(max(failures - 1, 0), 64)  # 2.0**1024 would overflow; cap is reached
-        return rng.uniform(0, min(cap, self.initial_delay * 2.0**doublings))
+        return full_jitter(self.initial_delay, failures, cap, rng)
 
 
 def check_subscribe(
