@@ -9,7 +9,7 @@ import datetime as dt
 import io
 import warnings
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,8 @@ async def cc(sb: Sandbox) -> AsyncIterator[ContactCenter]:
     sb.faults.clear()
     sb.analytics.delay = 0.05
     sb.analytics.fail_reports = False
+    sb.analytics.hold_reports = False
+    sb.analytics.release()
     sb.analytics.retry_after = None
     sb.analytics.tenant_ids = None
     sb.analytics.content_disposition = None
@@ -291,24 +293,33 @@ async def test_retry_after_on_status_is_honoured(cc: ContactCenter, sb: Sandbox)
     assert anyio.current_time() - began >= 0.5
 
 
-async def test_token_expiry_during_a_long_poll_is_refreshed(cc: ContactCenter, sb: Sandbox) -> None:
-    sb.tokens.ttl = 1.0  # expires_in "1": the client renews after half of it
-    sb.analytics.delay = 1.6
-    issued = sb.tokens.issued
+async def test_a_token_revoked_during_a_long_poll_is_refreshed(
+    cc: ContactCenter, sb: Sandbox
+) -> None:
+    sb.analytics.hold_reports = True  # IN_PROGRESS until released: ordered by events, not time
     start, end = whole_range(sb)
     job = await cc.analytics.create_report(
         type=QUEUE_REPORT, title="Long", start=start, end=end, granularity="day", group_by="queue"
     )
+    issued, checks = sb.tokens.issued, sb.analytics.status_checks
 
-    async def revoke_midway() -> None:  # a server-side expiry the client cannot foresee: 401
-        await anyio.sleep(0.3)
+    async def until(condition: Callable[[], bool]) -> None:
+        with anyio.fail_after(30):  # a hang guard, not a timing assertion
+            while not condition():  # noqa: ASYNC110 - the server thread counts the checks
+                await anyio.sleep(0.005)
+
+    async def revoke_then_release() -> None:  # a server-side expiry the client cannot foresee
+        await until(lambda: sb.analytics.status_checks >= checks + 2)
         sb.tokens.revoke_all()
+        revoked_at = sb.analytics.status_checks
+        await until(lambda: sb.analytics.status_checks > revoked_at)  # answered: a new token
+        sb.analytics.release()
 
     async with anyio.create_task_group() as tg:
-        tg.start_soon(revoke_midway)
-        await job.wait(poll_interval=0.1, max_poll_interval=0.2)
+        tg.start_soon(revoke_then_release)
+        await job.wait(poll_interval=0.01, max_poll_interval=0.02)
     assert job.status == ReportStatus.DONE
-    assert sb.tokens.issued - issued >= 3
+    assert sb.tokens.issued == issued + 1
     assert len(await all_rows(job)) == len(sb.analytics.expected_rows(job.id))
 
 

@@ -3,7 +3,8 @@ sandbox serves it: report types, report jobs (IN_PROGRESS → DONE or FAILED aft
 seconds), status with the documented `Link` headers, JSON data pages capped at 10,000 rows,
 CSV and XLSX downloads, and links. Bearer tokens come from `sb.tokens`.
 
-Controls on `sb.analytics`: `delay`, `fail_reports`, `retry_after` (a `Retry-After` on
+Controls on `sb.analytics`: `delay`, `fail_reports`, `hold_reports` and `release()` (reports
+that stay IN_PROGRESS until the test lets them finish), `retry_after` (a `Retry-After` on
 IN_PROGRESS status answers), `tenant_ids` (a multi-tenant customer: `X-Tenant-Info` required),
 `content_disposition` (a raw `Content-Disposition`, to test unsafe names). Ground truth:
 `expected_rows(report_id)`, every row of a report as the wire carries it.
@@ -73,6 +74,8 @@ class Report:
     data: ReportData
     ready_at: float
     fails: bool
+    held: bool = False
+    """Stays IN_PROGRESS, whatever the time, until `AnalyticsService.release()`."""
 
     _pages: dict[tuple[int, int], bytes] = attrs.field(factory=dict)
 
@@ -90,7 +93,7 @@ class Report:
         return body
 
     def status(self) -> str:
-        if time.monotonic() < self.ready_at:
+        if self.held or time.monotonic() < self.ready_at:
             return "IN_PROGRESS"
         return "FAILED" if self.fails else "DONE"
 
@@ -105,6 +108,9 @@ class AnalyticsService:
         """Seconds a new report stays IN_PROGRESS."""
         self.fail_reports = False
         """New reports end FAILED instead of DONE."""
+        self.hold_reports = False
+        """New reports stay IN_PROGRESS until `release()`: a test orders events by what the
+        server has seen instead of by elapsed time."""
         self.retry_after: float | None = None
         """When set, IN_PROGRESS status answers carry `Retry-After` with this many seconds."""
         self.tenant_ids: tuple[str, ...] | None = None
@@ -122,11 +128,18 @@ class AnalyticsService:
         spec = parse_report_spec(body, self.tenant)
         data = ReportData(self.tenant, spec)
         with self._lock:
+            ready_at = time.monotonic() + self.delay
             report = Report(
-                next(self._ids), spec.title, data, time.monotonic() + self.delay, self.fail_reports
+                next(self._ids), spec.title, data, ready_at, self.fail_reports, self.hold_reports
             )
             self._reports[report.id] = report
         return report
+
+    def release(self) -> None:
+        """Let every held report finish (after its `delay`, as usual)."""
+        with self._lock:
+            for report in self._reports.values():
+                report.held = False
 
     def report(self, report_id: int | str) -> Report | None:
         """The report with this id, or None."""

@@ -182,8 +182,10 @@ class StreamingServer:
         return self._paused
 
     def pause(self) -> None:
-        """Stop generating events in the background (`emit` still works)."""
-        self._paused = True
+        """Stop generating events in the background (`emit` still works). Once it returns,
+        no background event follows: the generator decides and emits under the same lock."""
+        with self._registry.lock:
+            self._paused = True
 
     def resume(self) -> None:
         """Generate events in the background again, at `rate` per real second."""
@@ -211,14 +213,15 @@ class StreamingServer:
             await asyncio.sleep(_tick(self.rate))
             now = time.monotonic()
             elapsed, last = now - last, now
-            if self._paused or self.rate <= 0 or not self._registry.any_live():
-                credit = 0.0
-                continue
-            credit = min(credit + elapsed * self.rate, self.rate + 1.0)
-            if credit >= 1.0:
-                count = int(credit)
-                credit -= count
-                self.emit(count)
+            with self._registry.lock:  # `pause()` takes it too: no event after it returns
+                if self._paused or self.rate <= 0 or not self._registry.any_live():
+                    credit = 0.0
+                    continue
+                credit = min(credit + elapsed * self.rate, self.rate + 1.0)
+                if credit >= 1.0:
+                    count = int(credit)
+                    credit -= count
+                    self.emit(count)
 
     # --- streams (called by the endpoint, in the server's loop) ----------------------------
 
