@@ -41,7 +41,7 @@ from ._events import (
     StreamEvent,
     parse_frame,
 )
-from ._framing import HEARTBEAT, Framer, FramingError, OutputType
+from ._framing import DEFAULT_MAX_FRAME_CHARS, HEARTBEAT, Framer, FramingError, OutputType
 from ._options import ReconnectPolicy, check_subscribe
 
 logger = logging.getLogger("eightbyeight_async.streaming")
@@ -363,7 +363,7 @@ class Streaming:
         checkpoint: CheckpointStore | None = None,
         heartbeats: bool = False,
         reconnect: ReconnectPolicy | None = None,
-        max_frame_chars: int = 4 * 1024 * 1024,
+        max_frame_chars: int = DEFAULT_MAX_FRAME_CHARS,
         hash_window: int = 10_000,
     ) -> AsyncIterator[EventStream]:
         """Listen to the tenant's events until the block is left.
