@@ -477,3 +477,20 @@ async def test_leaving_a_fan_out_early_cancels_the_rest(sb: Sandbox) -> None:
         sent = transport.sent
         await anyio.sleep(0.05)
         assert transport.sent == sent, "nothing may keep running after the block"
+
+
+@pytest.mark.parametrize("root", ["campaign", "campaigns"])
+async def test_one_campaign_reads_the_lone_campaign_root_too(root: str) -> None:
+    """The vendor's current documentation answers `{"campaign": {...}}`; the seed's table,
+    `{"campaigns": {"campaign": {...}}}`. Both are one campaign."""
+    record = {"campaign-id": "123", "campaign-name": "Sales Campaign", "status": "6"}
+    body = {"campaign": record} if root == "campaign" else {"campaigns": {"campaign": record}}
+    async with ContactCenter(tenant="acme", base_url=LOOPBACK, data_token="t") as cc:
+        with respx.mock() as mock:
+            route = mock.get(f"{LOOPBACK}/api/stats/campaigns/123.json").mock(
+                return_value=httpx.Response(200, json=body)
+            )
+            found = await cc.stats.campaign(123)
+    assert route.call_count == 1
+    assert (found.campaign_id, found.campaign_name) == (123, "Sales Campaign")
+    assert found.status == models.CampaignStatus.COMPLETED

@@ -90,12 +90,16 @@ class Stats:
             params={**query.params, "n": str(offset)} if query.paged else query.params,
         )
 
-    async def _fetch_records(self, query: StatsQuery[T], fmt: StatsFormat, offset: int) -> list[T]:
+    async def _fetch_records(
+        self, query: StatsQuery[T], fmt: StatsFormat, offset: int, *, lone_root: bool = False
+    ) -> list[T]:
         collection, item = WIRE_ELEMENTS[query.model]
         decode = decode_json if fmt == "json" else decode_xml
 
         def parse(response: Any) -> tuple[list[dict[str, Any]], Any]:
             document = decode(response.content)
+            if lone_root and isinstance(document, dict) and set(document) == {item}:
+                document = {collection: document}  # `{"campaign": {...}}` → one record
             return unwrap_collection(document, collection, item), response.url
 
         options = self._options(query, fmt, offset)
@@ -123,8 +127,8 @@ class Stats:
         query = stats_query(path, model)
         return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
 
-    async def _one(self, query: StatsQuery[T], what: str) -> T:
-        records = await self._fetch_records(query, "json", 1)
+    async def _one(self, query: StatsQuery[T], what: str, *, lone_root: bool = False) -> T:
+        records = await self._fetch_records(query, "json", 1, lone_root=lone_root)
         if not records:
             url = f"/api/stats/{query.path}"
             raise NotFoundError(f"no {what} found", status_code=404, method="GET", url=url)
@@ -181,9 +185,12 @@ class Stats:
         return self._listing("campaigns", Campaign, format, limit, prefetch)
 
     async def campaign(self, campaign_id: str | int) -> Campaign:
-        """One campaign (`/campaigns/{campaign_id}`); NotFoundError if there is none."""
+        """One campaign (`/campaigns/{campaign_id}`); NotFoundError if there is none.
+
+        Reads the seed's `{"campaigns": {"campaign": …}}` and the vendor's current
+        `{"campaign": {…}}` alike."""
         path = f"campaigns/{path_segment('campaign_id', campaign_id)}"
-        return await self._one(stats_query(path, Campaign), "campaign")
+        return await self._one(stats_query(path, Campaign), "campaign", lone_root=True)
 
     def campaign_records(
         self,
