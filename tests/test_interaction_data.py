@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+import respx
 
 from eightbyeight_async import (
     AuthenticationError,
@@ -203,3 +204,66 @@ async def test_server_error_is_500_after_retries(cc: ContactCenter, sb: Sandbox)
     with pytest.raises(InternalServerError):
         await cc.interaction_data.set_variables(DOCUMENT_EXAMPLE, guid=a_call(sb).guid)
     assert rule.seen == cc.retry.max_retries + 1  # setting variables is safe to retry
+
+
+LOOPBACK = "http://127.0.0.1:9"
+PASCAL_CONTEXT = {
+    "InteractionId": "int-5f2a",
+    "Channel": "18005551234",
+    "CreateTime": "2025-03-04T10:15:00+00:00",
+    "ANI": "6505550100",
+    "CallerName": "Ada Lovelace",
+    "QueueId": "201",
+    "QueueTime": "2025-03-04T10:15:30+00:00",
+    "Priority": "3",
+    "AgentId": "agent7",
+    "UserInput": [{"name": "_queueId", "value": "201"}, {"Name": "_SSN", "Value": "****"}],
+}
+CAMEL_CONTEXT = {
+    "interactionId": "int-5f2a",
+    "channel": "18005551234",
+    "createTime": "2025-03-04T10:15:00+00:00",
+    "ani": "6505550100",
+    "callerName": "Ada Lovelace",
+    "queueId": 201,
+    "queueTime": "2025-03-04T10:15:30+00:00",
+    "priority": 3,
+    "agentId": "agent7",
+    "userInput": [{"name": "_queueId", "value": "201"}, {"name": "_SSN", "value": "****"}],
+}
+
+
+@pytest.mark.parametrize("body", [PASCAL_CONTEXT, CAMEL_CONTEXT], ids=["seed", "camel"])
+async def test_context_reads_the_seed_and_the_camel_case_spelling(body: dict[str, object]) -> None:
+    """The 2025 document spells the context in camelCase (`interactionId`, ...); the seed's
+    table in PascalCase. Both decode to the same values, on the seed's path."""
+    async with ContactCenter(
+        tenant="acme", base_url=LOOPBACK, action_token="t", retry=RetryPolicy.instant()
+    ) as cc:
+        with respx.mock() as mock:
+            route = mock.get(f"{LOOPBACK}/api/v1/interaction/data/guid/int-5f2a").respond(json=body)
+            context = await cc.interaction_data.context(guid="int-5f2a")
+    assert route.call_count == 1
+    assert context.interaction_id == "int-5f2a"
+    assert context.channel == "18005551234"
+    assert context.create_time == dt.datetime(2025, 3, 4, 10, 15, tzinfo=dt.timezone.utc)
+    assert context.ani == "6505550100"
+    assert context.caller_name == "Ada Lovelace"
+    assert context.queue_id == 201
+    assert context.queue_time == dt.datetime(2025, 3, 4, 10, 15, 30, tzinfo=dt.timezone.utc)
+    assert context.priority == 3
+    assert context.agent_id == "agent7"
+    assert [(u.name, u.value) for u in context.user_input] == [
+        ("_queueId", "201"),
+        ("_SSN", "****"),
+    ]
+    assert context.extra == {}
+
+
+async def test_context_prefers_the_seed_spelling_when_both_arrive() -> None:
+    body = {"InteractionId": "seed", "interactionId": "camel", "CreateTime": "2025-03-04T10:15:00Z"}
+    async with ContactCenter(tenant="acme", base_url=LOOPBACK, action_token="t") as cc:
+        with respx.mock() as mock:
+            mock.get(f"{LOOPBACK}/api/v1/interaction/data/").respond(json=body)
+            context = await cc.interaction_data.context(call_id="sip-1")
+    assert context.interaction_id == "seed"

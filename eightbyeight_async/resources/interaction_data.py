@@ -11,11 +11,13 @@ from __future__ import annotations
 import urllib.parse
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
+from typing import Any
 
+import attrs
 import httpx
 
 from .._config import ApiFamily
-from .._convert import structure
+from .._convert import structure, wire_name
 from .._errors import InvalidArgumentError
 from .._formats import decode_json
 from .._http import HttpPipeline, RequestOptions
@@ -69,7 +71,10 @@ class InteractionData:
         self, *, guid: str | None = None, call_id: str | None = None
     ) -> InteractionContext:
         """The context of the interaction with `guid` (or SIP `call_id`): its channel,
-        caller, queue, agent and the data collected in the IVR."""
+        caller, queue, agent and the data collected in the IVR. Keys are read in the
+        seed's PascalCase (`InteractionId`) or the 2025 document's camelCase (`interactionId`);
+        the request keeps the seed's path (the 2025 document shows
+        `/api/v1/interaction/data/{identifier}`)."""
         name, value = one_identifier(guid=guid, call_id=call_id)
         if name == "guid":
             path, params = f"{BASE_PATH}guid/{urllib.parse.quote(value, safe='')}", None
@@ -86,5 +91,37 @@ class InteractionData:
             return await self._pipeline.request_parsed(options, _parse_context)
 
 
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+_SEED_KEYS = {
+    _camel(f.name): wire_name(f) for f in attrs.fields(InteractionContext) if f.name != "extra"
+}
+"""camelCase context keys (the vendor's 2025 document) → the seed's PascalCase ones."""
+_INPUT_KEYS = {"Name": "name", "Value": "value"}
+
+
+def _renamed(record: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """`record` with keys renamed by `names`; a key already in the target spelling wins."""
+    renamed = {names.get(key, key): value for key, value in record.items() if key in names}
+    return renamed | {key: value for key, value in record.items() if key not in names}
+
+
+def _seed_spelling(document: Any) -> Any:
+    """A context document with camelCase keys (`interactionId`, `userInput`'s `Name`/`Value`
+    too) in the seed's spelling; anything else as it came."""
+    if not isinstance(document, dict):
+        return document
+    context = _renamed(document, _SEED_KEYS)
+    inputs = context.get("UserInput")
+    if isinstance(inputs, list):
+        context["UserInput"] = [
+            _renamed(item, _INPUT_KEYS) if isinstance(item, dict) else item for item in inputs
+        ]
+    return context
+
+
 def _parse_context(response: httpx.Response) -> InteractionContext:
-    return structure(decode_json(response.content), InteractionContext)
+    return structure(_seed_spelling(decode_json(response.content)), InteractionContext)
