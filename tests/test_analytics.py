@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
 import warnings
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -20,6 +21,7 @@ import respx
 from openpyxl import load_workbook
 
 from eightbyeight_async import (
+    APIStatusError,
     ConfigurationError,
     ContactCenter,
     DecodeError,
@@ -511,3 +513,47 @@ async def test_report_types_read_null_lists_as_empty_and_a_lone_name_as_one() ->
     assert types["b"].metrics == ("x",)
     assert one == types["b"]
     assert types["c"].group_by[0].filters == ()
+
+
+@pytest.mark.parametrize("status", [404, 403])
+async def test_an_unreadable_report_types_catalogue_warns_and_creates_anyway(
+    status: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The catalogue only serves a client-side check: when the server will not show it, the
+    server judges the report."""
+    with respx.mock() as mock:
+        types = mock.get(f"{BASE_URL}/report-types").respond(status, json={"message": "no"})
+        create = mock.post(BASE_URL).respond(201, json={"id": "42", "status": "IN_PROGRESS"})
+        async with mocked_analytics(mock) as client:
+            with caplog.at_level(logging.WARNING, logger="eightbyeight_async"):
+                job = await client.analytics.create_report(
+                    type=QUEUE_REPORT,
+                    title="No catalogue",
+                    start=dt.date(2025, 3, 1),
+                    end=dt.date(2025, 3, 2),
+                    granularity="day",
+                    group_by="queue",
+                )
+    assert (job.id, types.call_count, create.call_count) == ("42", 1, 1)
+    warned = [r for r in caplog.records if r.name == "eightbyeight_async"]
+    assert [r.levelno for r in warned] == [logging.WARNING]
+    assert "report types unavailable" in warned[0].getMessage()
+
+
+@pytest.mark.parametrize("status", [401, 500])
+async def test_other_report_types_errors_still_raise(status: int) -> None:
+    with respx.mock(assert_all_called=False) as mock:
+        mock.get(f"{BASE_URL}/report-types").respond(status, json={"message": "no"})
+        create = mock.post(BASE_URL).respond(201, json={"id": "42", "status": "IN_PROGRESS"})
+        async with mocked_analytics(mock) as client:
+            with pytest.raises(APIStatusError) as caught:
+                await client.analytics.create_report(
+                    type=QUEUE_REPORT,
+                    title="Broken catalogue",
+                    start=dt.date(2025, 3, 1),
+                    end=dt.date(2025, 3, 2),
+                    granularity="day",
+                    group_by="queue",
+                )
+    assert caught.value.status_code == status
+    assert create.call_count == 0

@@ -10,6 +10,7 @@ bearer token (refreshed as needed) and sends `X-Tenant-Info` when `tenant_info` 
 from __future__ import annotations
 
 import contextlib
+import logging
 import urllib.parse
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from typing import Any, Final, TypeVar
@@ -24,6 +25,8 @@ from .._errors import (
     ConfigurationError,
     DecodeError,
     InvalidArgumentError,
+    NotFoundError,
+    PermissionDeniedError,
     TenantInfoError,
 )
 from .._formats import decode_json
@@ -43,6 +46,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+logger = logging.getLogger("eightbyeight_async")
 
 ANALYTICS_VERSIONS: Final = ("v7", "v8")
 DEFAULT_ANALYTICS_VERSION: Final = "v8"
@@ -176,6 +181,20 @@ class Analytics:
             assert self._types is not None
             return self._types
 
+    async def _catalogue(self) -> dict[str, ReportType] | None:
+        """The report types for the client-side check, or None (logged) when the server
+        will not show them (404/403): the server then judges the report on its own."""
+        try:
+            return await self._known_types()
+        except (NotFoundError, PermissionDeniedError) as exc:
+            logger.warning(
+                "report types unavailable (%s %s); creating the report without the "
+                "client-side check",
+                exc.status_code,
+                type(exc).__name__,
+            )
+            return None
+
     async def create_report(
         self,
         *,
@@ -200,7 +219,8 @@ class Analytics:
         `intraday` is a (start, end) pair of times, at least 15 minutes, which may cross
         midnight. Every documented rule is checked first (InvalidArgumentError says which),
         then, unless `check_report_types=False`, the type, grouping, filters and metrics
-        against the server's report types (fetched once per client).
+        against the server's report types (fetched once per client); if those cannot be
+        read (404/403) a warning is logged and the server judges the report.
         """
         body = report_body(
             type=type,
@@ -216,8 +236,8 @@ class Analytics:
             include_subtotals=include_subtotals,
             include_grand_total=include_grand_total,
         )
-        if check_report_types:
-            known = await self._known_types()
+        known = await self._catalogue() if check_report_types else None
+        if known is not None:
             check_against_type(
                 known.get(type),
                 type,
