@@ -10,6 +10,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 import respx
 
@@ -366,10 +367,45 @@ async def test_an_undocumented_ctl_error_code_is_kept() -> None:
     """A code the document does not list (the sandbox only answers documented ones)."""
     async with ContactCenter(base_url="http://127.0.0.1:9", tenant="t", action_token="k") as cc:
         with respx.mock(assert_all_called=True) as mock:
-            mock.post("http://127.0.0.1:9/SC/webcallback.php").respond(
+            mock.get("http://127.0.0.1:9/SC/webcallback.php").respond(
                 302, headers={"Location": f"{BACK}&ctl_error=23"}
             )
             with pytest.raises(WebCallbackError) as caught:
                 await cc.callbacks.create(phone="1", callback_type=1, channel_number="2", back=BACK)
     assert caught.value.code == "23"
     assert caught.value.meaning == "undocumented ctl_error code 23"
+
+
+async def test_create_is_a_get_with_every_parameter_in_the_query() -> None:
+    """The document's examples: `GET /SC/webcallback.php?tenant=..&token=..&phone=..`."""
+    async with ContactCenter(base_url="http://127.0.0.1:9", tenant="t", action_token="k") as cc:
+        with respx.mock(assert_all_called=True) as mock:
+            route = mock.get("http://127.0.0.1:9/SC/webcallback.php").respond(200)
+            await cc.callbacks.create(
+                phone="16505551212", callback_type=1, channel_number="18006661212"
+            )
+    request = route.calls.last.request
+    assert request.method == "GET"
+    assert request.content == b""
+    assert dict(request.url.params) == {
+        "tenant": "t",
+        "token": "k",
+        "phone": "16505551212",
+        "callback_type": "1",
+        "channel_number": "18006661212",
+    }
+
+
+async def test_a_500_on_delete_is_raised_not_retried_into_not_found() -> None:
+    """A 500 may follow a partial delete; a retry's 404 would report "none found"."""
+    async with ContactCenter(
+        base_url="http://127.0.0.1:9", tenant="t", action_token="k", retry=RetryPolicy.instant()
+    ) as cc:
+        with respx.mock(assert_all_called=False) as mock:
+            route = mock.delete(url__regex=r".*/webcallback/externaltransaction/.*").mock(
+                side_effect=[httpx.Response(500), httpx.Response(404)]
+            )
+            with pytest.raises(InternalServerError) as caught:
+                await cc.callbacks.delete("transac_0")
+    assert caught.value.status_code == 500
+    assert route.call_count == 1

@@ -256,9 +256,10 @@ class Callbacks:
         params |= _data_params(ext_transaction_data, ctl_userdata, ext_transaction_id)
         options = RequestOptions(
             family=ApiFamily.CALLBACKS,
-            method="POST",
+            # The document's examples put every parameter, tenant and token too, in a GET query.
+            method="GET",
             path=CREATE_PATH,
-            data=params,
+            params=params,
             follow_redirects=False,
         )
         response = await self._pipeline.request(options)
@@ -276,7 +277,9 @@ class Callbacks:
         """Delete every pending web callback created with `ext_transaction_id`.
 
         The outcome is a value, not an error: all deleted (200), some kept because an agent
-        already has them (207, see `not_deleted`), or none found (404).
+        already has them (207, see `not_deleted`), or none found (404). The delete is
+        never retried: after a 5xx some callbacks may already be gone, so the server error
+        is raised and the outcome is unknown (list or delete again to find out).
         """
         if not isinstance(ext_transaction_id, str) or not ext_transaction_id.strip():
             raise InvalidArgumentError(
@@ -288,6 +291,9 @@ class Callbacks:
             family=ApiFamily.CALLBACK_DELETION,
             method="DELETE",
             path=DELETE_PATH.format(id=urllib.parse.quote(ext_transaction_id, safe="")),
+            # A retry after a 5xx that followed a partial delete would answer 404 and report
+            # "none found" for callbacks it just removed: send once, raise what comes back.
+            idempotent=False,
         )
         try:
             response = await self._pipeline.request(options)
