@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import pytest
+import respx
 
 from eightbyeight_async import (
     AuthenticationError,
@@ -136,9 +138,63 @@ async def test_the_sandbox_refuses_what_the_client_cannot_send(
 ) -> None:
     with pytest.raises(BadRequestError) as caught:
         await cc.raw_request(
-            "POST",
+            "GET",
             "/SC/externalIvrAction.php",
             api="external_ivr",
-            data={"sip_id": sip_id(sb), **params},
+            params={"sip_id": sip_id(sb), **params},
         )
     assert caught.value.status_code == status
+
+
+async def test_forward_is_a_get_with_every_parameter_in_the_query() -> None:
+    """The document's sample URL: `GET /SC/externalIvrAction.php?tenant=..&token=..&sip_id=..`."""
+    async with ContactCenter(base_url="http://127.0.0.1:9", tenant="t", action_token="k") as cc:
+        with respx.mock(assert_all_called=True) as mock:
+            route = mock.get("http://127.0.0.1:9/SC/externalIvrAction.php").respond(200)
+            await cc.external_ivr.forward_to_queue(sip_id="abc", queue_id=102)
+    request = route.calls.last.request
+    assert request.method == "GET"
+    assert request.content == b""
+    assert dict(request.url.params) == {
+        "tenant": "t",
+        "token": "k",
+        "sip_id": "abc",
+        "action": "wForwardACD",
+        "param": "102",
+    }
+
+
+async def test_the_sandbox_takes_both_documented_forms_and_refuses_the_mix(sb: Sandbox) -> None:
+    credentials = {"tenant": sb.credentials.tenant_name, "token": sb.credentials.action_token}
+    fields = {"sip_id": sip_id(sb), "action": "wForwardACD", "param": queue_id(sb)}
+    url = f"{sb.base_url}/SC/externalIvrAction.php"
+    async with httpx.AsyncClient() as http:
+        in_body = await http.post(url, data={**credentials, **fields})
+        in_query = await http.get(url, params={**credentials, **fields})
+        mixed = await http.post(url, params=credentials, data=fields)
+    assert (in_body.status_code, in_query.status_code, mixed.status_code) == (200, 200, 400)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/json", b'{"Status": "OK", "queue": 102}'),
+        ("application/json", b'{"status": "ok", "queue": "name~~queue~~phone~~102"}'),
+        ("application/json", b'{"UserInput": ["1", "2"], "extra": {"x": 1}}'),
+        ("application/json", b'{"UserInput": {"digits": "1"}}'),
+        ("application/json", b"[1, 2, 3]"),
+        ("text/xml", b"<response><Status>OK</Status></response>"),
+        ("text/plain", b"OK"),
+        ("text/plain", b""),
+    ],
+)
+async def test_an_unfamiliar_2xx_answer_is_success_not_a_decode_error(
+    content_type: str, body: bytes
+) -> None:
+    """The document shows no answer: whatever a 2xx carries, the routing action succeeded."""
+    async with ContactCenter(base_url="http://127.0.0.1:9", tenant="t", action_token="k") as cc:
+        with respx.mock(assert_all_called=True) as mock:
+            mock.get("http://127.0.0.1:9/SC/externalIvrAction.php").respond(
+                200, content=body, headers={"Content-Type": content_type}
+            )
+            await cc.external_ivr.forward_to_queue(sip_id="abc", queue_id=102)  # no DecodeError

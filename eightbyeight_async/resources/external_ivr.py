@@ -3,8 +3,9 @@
 An IVR script can relay a call to an external IVR; that IVR then tells the contact center
 where to route the call once it hangs up. The only action available is `wForwardACD` (to a
 queue; `wForwardAgent` is documented as "not yet available"). `extIvrData` carries
-`[name|value]` pairs for the agent's transaction panel, 500 characters at most. The action
-token travels as `tenant=`/`token=` parameters.
+`[name|value]` pairs for the agent's transaction panel, 500 characters at most. The request is
+the document's sample URL: a GET with every parameter, `tenant=`/`token=` too, in the query
+(its VoiceXML example posts them all in a form body instead; a mix of the two is undocumented).
 
 The document lists no response codes; the SDK maps statuses like every API (400 bad request,
 401 credentials, 404 unknown call).
@@ -44,7 +45,11 @@ class ExternalIvr:
                 ext_ivr_data, parameter="ext_ivr_data", limit=EXT_IVR_DATA_LIMIT
             )
         options = RequestOptions(
-            family=ApiFamily.EXTERNAL_IVR, method="POST", path=ACTION_PATH, data=params
+            family=ApiFamily.EXTERNAL_IVR,
+            method="GET",
+            path=ACTION_PATH,
+            params=params,
+            idempotent=False,  # a routing action: a GET here still must not be repeated
         )
         with documented_statuses(
             not_found=f"no call with sip_id={call!r} is in the external IVR (it may have ended)",

@@ -4,7 +4,10 @@ actions submitted for calls the tenant has, kept as ground truth (`sb.external_i
 The document lists parameters but no response codes; the sandbox's choices: 200 `OK` when the
 action is accepted; 401 for a wrong tenant or token; 400 for a missing parameter, an action
 other than `wForwardACD` (`wForwardAgent` is "not yet available"), an unknown queue, or
-`extIvrData` over 500 characters; 404 for a SIP call id the tenant has no call with.
+`extIvrData` over 500 characters; 404 for a SIP call id the tenant has no call with. The
+documented request forms are a GET with every parameter in the query (the sample URL) and a
+POST with every parameter in the body (the VoiceXML example); a POST that also carries query
+parameters is neither, and is answered 400 ("the syntax of the request was wrong").
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ class ExternalIvrService:
 
     async def endpoint(self, request: Request) -> Response:
         """`GET|POST /SC/externalIvrAction.php`."""
+        if request.method == "POST" and request.query_params:
+            return PlainTextResponse("parameters must all be in the query or all in the body", 400)
         params = await merged_params(request)
         credentials = self._tenant.credentials
         for name, expected in (
