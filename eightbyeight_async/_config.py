@@ -58,8 +58,10 @@ class ApiFamily(enum.Enum):
     STATS = ("stats", Host.CONTACT_CENTER, Credential.DATA_TOKEN, 16)
     REALTIME = ("realtime", Host.CONTACT_CENTER, Credential.DATA_TOKEN, 8)
     RECORDINGS = ("recordings", Host.CONTACT_CENTER, Credential.DATA_TOKEN, 8)
+    # The Tenant Schedule document's 503: "allow only single request per customer at a time".
     SCHEDULES = ("schedules", Host.CONTACT_CENTER, Credential.DATA_TOKEN, 1)
-    # The CCM document allows "only a single request per customer at a time" (503 otherwise).
+    # The CCM attachments document's own 503 row says the same: "to allow only a single
+    # request per customer at a time" (503 otherwise), so 1 here is documented, not borrowed.
     ATTACHMENTS = ("attachments", Host.CONTACT_CENTER, Credential.DATA_TOKEN, 1)
     STREAMING = ("streaming", Host.CONTACT_CENTER, Credential.DATA_TOKEN, 3)
     RECORDING_CONTROL = ("recording_control", Host.CONTACT_CENTER, Credential.ACTION_TOKEN, 8)

@@ -10,6 +10,7 @@ import anyio
 import httpx
 import pytest
 import respx
+import xmltodict
 
 from eightbyeight_async import (
     ApiFamily,
@@ -119,7 +120,7 @@ async def test_unknown_fields_of_days_and_periods_are_kept() -> None:
     }
     async with ContactCenter(tenant="acme", base_url=LOOPBACK, data_token="t") as cc:
         with respx.mock() as mock:
-            mock.get(f"{LOOPBACK}/api/provisioning/schedules/7.json").mock(
+            mock.get(f"{LOOPBACK}/api/provisioning/schedules/7").mock(
                 return_value=httpx.Response(200, json={"schedule": schedule})
             )
             (day,) = (await cc.schedules.get(7)).week_days
@@ -194,3 +195,125 @@ async def test_one_request_at_a_time(sb: Sandbox) -> None:
                 tg.start_soon(one)
     assert sb.schedules.rejected > 0, "concurrent requests draw 503s..."
     assert len(results) == 6, "...which are retried to success"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "accept"), [("json", "application/json"), ("xml", "application/xml")]
+)
+async def test_the_documented_urls_are_sent_without_a_suffix(fmt: str, accept: str) -> None:
+    schedule = {"id": "7", "name": "Support", "week-days": ""}
+    body = {"schedules": {"schedule": schedule}}
+    content = (
+        httpx.Response(200, json=body)
+        if fmt == "json"
+        else httpx.Response(200, text=xmltodict.unparse(body))
+    )
+    status = {"status": {"code": "0"}}
+    status_answer = (
+        httpx.Response(200, json=status)
+        if fmt == "json"
+        else httpx.Response(200, text=xmltodict.unparse(status))
+    )
+    async with ContactCenter(tenant="acme", base_url=LOOPBACK, data_token="t") as cc:
+        with respx.mock(assert_all_called=False) as mock:
+            route = mock.route(host="127.0.0.1").mock(return_value=content)
+            await cc.schedules.all(format=fmt)  # type: ignore[arg-type]
+            await cc.schedules.get(7, format=fmt)  # type: ignore[arg-type]
+            await cc.schedules.by_name("Default Schedule", format=fmt)  # type: ignore[arg-type]
+            route.mock(return_value=status_answer)
+            await cc.schedules.status(7, format=fmt)  # type: ignore[arg-type]
+            await cc.schedules.next_status(7, format=fmt)  # type: ignore[arg-type]
+    paths = [call.request.url.raw_path.decode() for call in route.calls]
+    assert paths == [
+        "/api/provisioning/schedules",
+        "/api/provisioning/schedules/7",
+        "/api/provisioning/schedulesbyname/Default%20Schedule",
+        "/api/provisioning/schedules/7/status",
+        "/api/provisioning/schedules/7/nextstatus",
+    ]
+    assert {call.request.headers["accept"] for call in route.calls} == {accept}
+
+
+async def test_the_sandbox_serves_the_documented_urls(sb: Sandbox) -> None:
+    auth = (sb.credentials.tenant_name, sb.credentials.data_token)
+    async with httpx.AsyncClient(auth=auth) as http:
+        url = f"{sb.base_url}/api/provisioning/schedules/1"
+        as_json = await http.get(url, headers={"Accept": "application/json"})
+        as_xml = await http.get(url)
+    assert as_json.json()["schedule"]["id"] == "1"
+    assert xmltodict.parse(as_xml.content)["schedule"]["id"] == "1"
+
+
+STATUS_VARIANTS = [
+    {"status": {"code": "0"}},
+    {"Status": {"Code": 0}},
+    {"status": "0"},
+    {"status": 0},
+    {"STATUS": [{"statusCode": "0", "scheduleId": "7", "label": "OPEN"}]},
+    [{"status": {"code": "0"}}],
+    {"code": "0", "label": "open"},
+    {"status": "OPEN"},
+    {"status": {"code": "open"}},
+    {"scheduleStatus": {"status_code": "0.0"}},
+    0,
+    "0",
+]
+
+
+@pytest.mark.parametrize("body", STATUS_VARIANTS)
+async def test_status_answers_of_plausible_shapes_are_read(body: object) -> None:
+    async with ContactCenter(tenant="acme", base_url=LOOPBACK, data_token="t") as cc:
+        with respx.mock() as mock:
+            mock.get(f"{LOOPBACK}/api/provisioning/schedules/7/status").mock(
+                return_value=httpx.Response(200, json=body)
+            )
+            status = await cc.schedules.status(7)
+    assert status.state is ScheduleState.OPEN
+
+
+NEXT_VARIANTS = [
+    {"status": {"code": "0", "next-code": "-1", "next-time": "1717459200000"}},
+    {"Status": {"Code": 0, "NextCode": -1, "NextTime": 1717459200000}},
+    {"status": [{"code": "0", "next_status": "CLOSED", "next_time": "2024-06-04T00:00:00Z"}]},
+    {"status": {"code": "0", "nextStatus": {"code": "-1", "time": "1717459200000"}}},
+    {"code": "open", "nextCode": "closed", "nextTime": 1717459200000.0},
+]
+
+
+@pytest.mark.parametrize("body", NEXT_VARIANTS)
+async def test_next_status_answers_of_plausible_shapes_are_read(body: object) -> None:
+    async with ContactCenter(tenant="acme", base_url=LOOPBACK, data_token="t") as cc:
+        with respx.mock() as mock:
+            mock.get(f"{LOOPBACK}/api/provisioning/schedules/7/nextstatus").mock(
+                return_value=httpx.Response(200, json=body)
+            )
+            following = await cc.schedules.next_status(7)
+    assert following.current.state is ScheduleState.OPEN
+    assert following.next == ScheduleStatus(ScheduleState.CLOSED)
+    assert following.next_at == dt.datetime(2024, 6, 4, 0, 0, tzinfo=UTC)
+    assert following.extra == {}
+
+
+async def test_what_a_status_answer_does_not_explain_is_kept_not_refused() -> None:
+    body = {"status": {"code": "-1", "next-time": "soon", "reason": "holiday"}}
+    async with ContactCenter(tenant="acme", base_url=LOOPBACK, data_token="t") as cc:
+        with respx.mock() as mock:
+            mock.get(f"{LOOPBACK}/api/provisioning/schedules/7/nextstatus").mock(
+                return_value=httpx.Response(200, json=body)
+            )
+            following = await cc.schedules.next_status(7)
+            mock.get(f"{LOOPBACK}/api/provisioning/schedules/7/status").mock(
+                return_value=httpx.Response(200, content=b"{not json")
+            )
+            with pytest.raises(DecodeError):
+                await cc.schedules.status(7)
+    assert following.current.state is ScheduleState.CLOSED
+    assert following.next is None
+    assert following.next_at is None
+    assert following.extra == {"next-time": "soon", "reason": "holiday"}
+
+
+async def test_family_limits_schedules_one_attachments_one() -> None:
+    async with ContactCenter(tenant="acme", base_url=LOOPBACK, data_token="t") as cc:
+        assert cc.limits.for_family(ApiFamily.SCHEDULES) == 1
+        assert cc.limits.for_family(ApiFamily.ATTACHMENTS) == 1

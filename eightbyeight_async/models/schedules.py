@@ -41,8 +41,18 @@ class ScheduleStatus:
 
     @classmethod
     def from_code(cls, code: object, extra: dict[str, Any] | None = None) -> ScheduleStatus:
-        """Read a wire code ("0", "-1", "3", or an int)."""
+        """Read a wire code ("0", "-1", "3", an int, "3.0", or a label: "open", "CLOSED",
+        "CHOICE #3")."""
         text = str(code).strip()
+        label = text.upper().replace("#", " ").split()
+        if label == ["OPEN"]:
+            text = "0"
+        elif label == ["CLOSED"]:
+            text = "-1"
+        elif len(label) == 2 and label[0] == "CHOICE":
+            text = label[1]
+        elif text.endswith(".0"):  # 0.0, "-1.0"
+            text = text.removesuffix(".0")
         if not (text.removeprefix("-").isascii() and text.removeprefix("-").isdigit()):
             raise DecodeError(f"a schedule status code is a number; got {code!r}")
         number, kept = int(text), extra or {}

@@ -3,9 +3,14 @@
 The document allows one request per customer at a time: the family's concurrency limit is 1
 (so calls on one client queue up instead of drawing a 503), and a 503 is retried.
 
-The document shows the schedule XML but not the status answers; the SDK reads a `status`
-element with `code` (and, for `/nextstatus`, `next-code` and `next-time`), which is what the
-sandbox serves. Unknown fields are kept in `extra`.
+The documented URLs have no `.json`/`.xml` suffix ("Responses are sent in either XML or
+JSON format"): the SDK sends the documented path and asks for a format with `Accept`.
+
+The document shows the schedule XML but not the status answers, so their shape is a guess:
+the SDK reads a `status` element with `code` (and, for `/nextstatus`, `next-code` and
+`next-time`), which is what the sandbox serves, and also accepts plausible variants (any key
+case, `-`/`_`/camelCase, a list of one record, a bare code, `OPEN`/`CLOSED` labels, numbers as
+text). Fields it does not read are kept in `extra`.
 """
 
 from __future__ import annotations
@@ -26,8 +31,12 @@ ScheduleFormat = Literal["json", "xml"]
 _SCHEDULE_KEYS = frozenset({"id", "name", "time-zone", "week-days"})
 _PERIOD_KEYS = frozenset({"status", "start-time", "end-time"})
 _DAY_KEYS = frozenset({"day", "properties"})
-_STATUS_KEYS = frozenset({"schedule-id", "code"})
-_NEXT_STATUS_KEYS = _STATUS_KEYS | {"next-code", "next-time"}
+_ACCEPT = {"json": "application/json", "xml": "application/xml"}
+_STATUS_WRAPPERS = ("status", "schedulestatus", "schedule")
+_CODE_KEYS = ("code", "statuscode", "status", "currentcode", "currentstatus", "value")
+_NEXT_CODE_KEYS = ("nextcode", "nextstatuscode", "nextstatus")
+_NEXT_TIME_KEYS = ("nexttime", "nextstatustime", "nextat", "nextutctime", "nextchange")
+_ID_KEYS = ("scheduleid",)
 
 
 def _listed(value: Any) -> list[Any]:
@@ -120,8 +129,9 @@ class Schedules:
         options = RequestOptions(
             family=ApiFamily.SCHEDULES,
             method="GET",
-            path=f"/api/provisioning/{path}.{fmt}",
+            path=f"/api/provisioning/{path}",
             params=params,
+            headers={"Accept": _ACCEPT[fmt]},
         )
         return await self._pipeline.request_parsed(options, lambda r: decode(r.content))
 
@@ -155,7 +165,11 @@ class Schedules:
         record = _status(
             await self._document(f"schedules/{_id(schedule_id)}/status", format, params)
         )
-        return ScheduleStatus.from_code(record.get("code"), _others(record, _STATUS_KEYS))
+        code_key = _key(record, _CODE_KEYS)
+        if code_key is None:
+            raise DecodeError(f"a schedule status answer has no status code: {record!r}")
+        read = frozenset({code_key, *filter(None, [_key(record, _ID_KEYS)])})
+        return ScheduleStatus.from_code(_scalar(record[code_key]), _others(record, read))
 
     async def next_status(
         self,
@@ -167,23 +181,84 @@ class Schedules:
         """The status now (or at `at`) and the next status, with the instant it begins."""
         path = f"schedules/{_id(schedule_id)}/nextstatus"
         record = _status(await self._document(path, format, _instant_ms(at)))
-        next_code, next_time = record.get("next-code"), record.get("next-time")
+        code_key = _key(record, _CODE_KEYS)
+        if code_key is None:
+            raise DecodeError(f"a schedule status answer has no status code: {record!r}")
+        read = {code_key, *filter(None, [_key(record, _ID_KEYS)])}
+        next_code: Any = None
+        next_time: Any = None
+        next_key = _key(record, _NEXT_CODE_KEYS)
+        nested = record.get(next_key) if next_key is not None else None
+        if isinstance(nested, dict):  # {"next-status": {"code": .., "time": ..}}
+            inner_code = _key(nested, _CODE_KEYS)
+            inner_time = _key(nested, ("time", "at", "utctime", *_NEXT_TIME_KEYS))
+            next_code = nested.get(inner_code) if inner_code else None
+            next_time = nested.get(inner_time) if inner_time else None
+        elif next_key is not None:
+            next_code = _scalar(nested)
+        time_key = _key(record, _NEXT_TIME_KEYS)
+        if time_key is not None:
+            next_time = record[time_key]
+        next_at = _epoch_ms(_scalar(next_time))
+        if next_key is not None and (next_code in (None, "") or _maybe_status(next_code)):
+            read.add(next_key)
+        if time_key is not None and (next_at is not None or next_time in (None, "")):
+            read.add(time_key)
+        following = None if next_code in (None, "") else _maybe_status(_scalar(next_code))
         return NextScheduleStatus(
             schedule_id=int(_id(schedule_id)),
-            current=ScheduleStatus.from_code(record.get("code")),
-            next=None if next_code in (None, "") else ScheduleStatus.from_code(next_code),
-            next_at=_epoch_ms(next_time),
-            extra=_others(record, _NEXT_STATUS_KEYS),
+            current=ScheduleStatus.from_code(_scalar(record[code_key])),
+            next=following,
+            next_at=next_at,
+            extra=_others(record, frozenset(read)),
         )
 
 
-def _epoch_ms(value: Any) -> dt.datetime | None:
-    if value in (None, ""):
-        return None
+def _fold(key: object) -> str:
+    """A key compared without case, `-`, `_` or spaces: `next-code` == `nextCode`."""
+    return "".join(c for c in str(key).lower() if c.isalnum())
+
+
+def _key(record: Mapping[str, Any], names: tuple[str, ...]) -> str | None:
+    """The first key of `record` that folds to one of `names` (in `names` order)."""
+    folded = {_fold(k): k for k in record}
+    for name in names:
+        if name in folded:
+            return folded[name]
+    return None
+
+
+def _scalar(value: Any) -> Any:
+    """A single value out of `[x]` or an XML text node (`{"#text": x}`)."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, dict) and "#text" in value:
+        value = value["#text"]
+    return value
+
+
+def _maybe_status(code: Any) -> ScheduleStatus | None:
+    """A status code, or None when it is not one (the raw value is then kept in `extra`)."""
     try:
-        return dt.datetime.fromtimestamp(int(str(value).strip()) / 1000, dt.timezone.utc)
+        return ScheduleStatus.from_code(code)
+    except DecodeError:
+        return None
+
+
+def _epoch_ms(value: Any) -> dt.datetime | None:
+    """Epoch milliseconds (number or text) or an ISO 8601 instant; None when unreadable."""
+    if value in (None, "") or isinstance(value, bool):
+        return None
+    text = str(value).strip()
+    try:
+        return dt.datetime.fromtimestamp(float(text) / 1000, dt.timezone.utc)
     except (ValueError, OverflowError, OSError):
-        raise DecodeError(f"next-time is epoch milliseconds; got {value!r}") from None
+        pass
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 def _offset(offset: float | None) -> dict[str, str]:
@@ -208,6 +283,21 @@ def _single(document: Any) -> Schedule:
 
 
 def _status(document: Any) -> dict[str, Any]:
-    if not isinstance(document, dict) or not isinstance(document.get("status"), dict):
-        raise DecodeError("a schedule status answer is a 'status' element")
-    return dict(document["status"])
+    """The status record: `{"status": {..}}`, `{"Status": [{..}]}`, `{..}`, or a bare code."""
+    for _ in range(3):  # unwrap at most a few levels
+        if isinstance(document, list):
+            if len(document) != 1:
+                raise DecodeError(f"expected one schedule status, got {len(document)}")
+            document = document[0]
+            continue
+        if isinstance(document, dict):
+            key = _key(document, _STATUS_WRAPPERS)
+            inner = _scalar(document[key]) if key is not None else None
+            if isinstance(inner, dict):  # siblings of the wrapper are kept too
+                document = {**{k: v for k, v in document.items() if k != key}, **inner}
+                continue
+            return dict(document)
+        break
+    if isinstance(document, (str, int, float)) and not isinstance(document, bool):
+        return {"code": document}
+    raise DecodeError(f"a schedule status answer is a status record; got {document!r}")

@@ -140,8 +140,13 @@ class SchedulesService:
 
     def _answer(self, request: Request) -> Response:
         path = request.path_params["path"]
-        fmt = "json" if path.endswith(".json") else "xml"
-        path = path.removesuffix(".json").removesuffix(".xml")
+        # The documented URLs have no suffix: the format comes from `Accept` (XML, the
+        # document's sample, by default). A `.json`/`.xml` suffix is still understood.
+        accept = request.headers.get("accept", "").lower()
+        fmt = "json" if "json" in accept else "xml"
+        if path.endswith((".json", ".xml")):
+            fmt = "json" if path.endswith(".json") else "xml"
+            path = path.rsplit(".", 1)[0]
         parts = [urllib.parse.unquote(p) for p in path.split("/")]
         try:
             if parts == ["schedules"]:
