@@ -232,6 +232,47 @@ async def test_an_unknown_status_is_kept_and_an_empty_body_is_a_decode_error() -
                     await cc.recording_control.resume(email="b@x.com")
 
 
+VARIANT_BODIES = [
+    (b'{"Status": "success"}', {}),
+    (b'{"STATUS": "SUCCESS", "requestId": "r1"}', {"requestId": "r1"}),
+    (b'[{"status": "success"}]', {}),
+    (b'{"result": {"status": "success", "agent": "bill"}}', {}),
+    (b'{"status": {"code": 200, "status": "success"}}', {}),
+    (b'"success"', {}),
+    (b"<response><status>success</status></response>", {}),
+    (b"<status>Success</status>", {}),
+    (b"(Status: success)", {}),
+    (b"status=success", {}),
+    (b"  SUCCESS\n", {}),
+]
+
+
+@pytest.mark.parametrize(("body", "extra"), VARIANT_BODIES)
+async def test_plausible_variants_of_the_200_answer_are_read(
+    body: bytes, extra: dict[str, Any]
+) -> None:
+    """The document shows no 200 body: a guessed shape must not fail a successful call."""
+    url = "https://vcc-na4.8x8.com/api/tstats/rccontrol/pause/acme/agentId/bill"
+    async with ContactCenter(tenant="acme", platform="na4", action_token="t") as cc:
+        with respx.mock(assert_all_called=True) as mock:
+            mock.put(url).mock(return_value=httpx.Response(200, content=body))
+            result = await cc.recording_control.pause(agent_id="bill")
+    assert result.status is RecordingControlStatus.SUCCESS
+    assert result.applied
+    for key, value in extra.items():
+        assert result.extra[key] == value
+
+
+async def test_a_json_answer_without_a_status_is_kept_not_refused() -> None:
+    url = "https://vcc-na4.8x8.com/api/tstats/rccontrol/pause/acme/agentId/bill"
+    async with ContactCenter(tenant="acme", platform="na4", action_token="t") as cc:
+        with respx.mock() as mock:
+            mock.put(url).mock(return_value=httpx.Response(200, json={"ok": True}))
+            result = await cc.recording_control.pause(agent_id="bill")
+    assert not result.status.is_known
+    assert result.extra == {"ok": True}
+
+
 # --- the browser URL ----------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ not exceptions. A 400, 401 or 404 is an error.
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 import attrs
 
@@ -42,6 +43,8 @@ class RecordingControlResult:
     status: RecordingControlStatus
     agent_id: str | None = None
     email: str | None = None
+    extra: dict[str, Any] = attrs.field(factory=dict, eq=False, hash=False, repr=False)
+    """What the 200 answer held besides its status (the document shows no sample body)."""
 
     @property
     def applied(self) -> bool:

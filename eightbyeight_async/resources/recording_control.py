@@ -12,12 +12,13 @@ session cookie: `control_recording_url()` builds that URL; the SDK never calls i
 from __future__ import annotations
 
 import urllib.parse
+from typing import Any
 
 import httpx
 
 from .._config import ApiFamily, check_base_url
 from .._errors import ConfigurationError, DecodeError, InvalidArgumentError
-from .._formats import decode_json
+from .._formats import decode_json, decode_xml
 from .._http import HttpPipeline, RequestOptions
 from ..models.recording_control import (
     RecordingAction,
@@ -56,20 +57,81 @@ def control_recording_url(base_url: str, action: RecordingAction | str, *, token
 
 
 def parse_status(body: bytes) -> RecordingControlStatus:
-    """The outcome of a 200 answer: JSON `{"status": "…"}`, or a `Status: …` text line."""
+    """The outcome of a 200 answer (see `parse_answer`)."""
+    return parse_answer(body)[0]
+
+
+def parse_answer(body: bytes) -> tuple[RecordingControlStatus, dict[str, Any]]:
+    """The outcome of a 200 answer and the fields kept besides it.
+
+    The document gives no sample body, only "200 (Status: success)", so the SDK accepts JSON
+    (`{"status": …}`, any key case, nested or in a one-item list, or a bare string), XML
+    (`<status>…</status>`) or a text line (`Status: success`, `success`). A status it does not
+    know is an unknown member; only a body with no readable status is a DecodeError.
+    """
     text = body.decode("utf-8", "replace").strip()
-    if text.startswith("{"):
+    document: Any = None
+    if text[:1] in ("{", "[", '"'):
         document = decode_json(body)
-        value = document.get("status") if isinstance(document, dict) else None
-        if not isinstance(value, str):
-            raise DecodeError("the recording control answer has no status", body=body)
-        text = value
-    elif text.lower().startswith(STATUS_PREFIX):
-        text = text[len(STATUS_PREFIX) :]
-    text = " ".join(text.split()).lower()
+    elif text.startswith("<"):
+        document = decode_xml(body)
+    if document is not None:
+        found = _find_status(document)
+        if found is None:
+            kept = document if isinstance(document, dict) else {"body": document}
+            if not kept:
+                raise DecodeError("the recording control answer has no status", body=body)
+            return RecordingControlStatus(UNSPECIFIED), dict(kept)
+        text, extra = found
+    else:
+        extra = {}
+        if text.lower().startswith(STATUS_PREFIX):
+            text = text[len(STATUS_PREFIX) :]
+        elif text.lower().startswith("status="):
+            text = text[len("status=") :]
+    text = " ".join(text.replace("_", " ").strip(" ()\t.\"'").split()).lower()
+    if text.startswith(STATUS_PREFIX):  # "(Status: success)", the document's own wording
+        text = text[len(STATUS_PREFIX) :].strip()
     if not text or len(text) > MAX_STATUS_CHARS:
         raise DecodeError("the recording control answer has no status", body=body)
-    return RecordingControlStatus(text)
+    return RecordingControlStatus(text), extra
+
+
+UNSPECIFIED = "unspecified"
+"""The status of a parsed answer that names none (its fields are kept in `extra`)."""
+_STATUS_KEYS = ("status", "result", "message")
+
+
+def _find_status(document: Any) -> tuple[str, dict[str, Any]] | None:
+    """The status text in a decoded body and the other fields of its record."""
+    for _ in range(4):  # a few levels of wrapping at most
+        if isinstance(document, list):
+            if len(document) != 1:
+                return None
+            document = document[0]
+        elif isinstance(document, dict):
+            if "#text" in document and isinstance(document["#text"], str):
+                return document["#text"], {}
+            folded = {"".join(c for c in str(k).lower() if c.isalnum()): k for k in document}
+            key = next((folded[n] for n in _STATUS_KEYS if n in folded), None)
+            if key is None:  # a lone wrapper, e.g. `<response><status>…`
+                (only,) = document.values() if len(document) == 1 else (None,)
+                if not isinstance(only, (dict, list)):
+                    return None
+                document = only
+                continue
+            value, others = document[key], {k: v for k, v in document.items() if k != key}
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                return str(value), others
+            if isinstance(value, dict) and value and others:
+                document = {**others, **value}
+            else:
+                document = value
+        elif isinstance(document, str):
+            return document, {}
+        else:
+            return None
+    return None
 
 
 class RecordingControl:
@@ -118,17 +180,17 @@ class RecordingControl:
             path=f"{BASE_PATH}/{chosen.value}/{tenant}/{wire_kind}/{target}",
         )
 
-        def parse(response: httpx.Response) -> RecordingControlStatus:
-            return parse_status(response.content)
+        def parse(response: httpx.Response) -> tuple[RecordingControlStatus, dict[str, Any]]:
+            return parse_answer(response.content)
 
         with documented_statuses(
             not_found=f"no agent with {kind}={who!r} in this tenant",
             bad_request="the recording control API did not recognise the action",
         ):
-            status = await self._pipeline.request_parsed(options, parse)
+            status, extra = await self._pipeline.request_parsed(options, parse)
         if kind == "email":
-            return RecordingControlResult(chosen, status, email=who)
-        return RecordingControlResult(chosen, status, agent_id=who)
+            return RecordingControlResult(chosen, status, email=who, extra=extra)
+        return RecordingControlResult(chosen, status, agent_id=who, extra=extra)
 
     def browser_url(self, action: RecordingAction | str, *, token: str) -> str:
         """`control_recording_url()` on this client's Contact Center host."""
