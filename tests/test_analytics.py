@@ -387,8 +387,10 @@ async def test_region_and_version_choose_the_base_path(
     async with sb.client(analytics_region=region, analytics_version=version) as client:
         await client.analytics.report_types()
     after = Counter(sb.faults.requests) - before
-    del after["/oauth/v2/token"]
-    assert after == Counter({f"{prefix}/historical-metrics/report-types": 1})
+    # Only the catalogue requests: a page request an earlier test cancelled client-side may
+    # still reach the server's log while this test runs.
+    catalogue = Counter({path: n for path, n in after.items() if path.endswith("/report-types")})
+    assert catalogue == Counter({f"{prefix}/historical-metrics/report-types": 1})
 
 
 def test_an_unknown_version_is_a_configuration_error(sb: Sandbox) -> None:
