@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import enum
 import ipaddress
-import math
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TypeGuard
 
 import attrs
 import httpx
 
 from ._errors import ConfigurationError
+from ._validate import describe_value, is_count, is_seconds
 
 PLATFORM_URL_TEMPLATE = "https://vcc-{platform}.8x8.com"
 """`platform="na4"` → the tenant's Contact Center host (the login URL of the tenant)."""
@@ -83,19 +82,6 @@ class ApiFamily(enum.Enum):
 
 def _default_family_limits() -> Mapping[ApiFamily, int]:
     return MappingProxyType({family: family.default_limit for family in ApiFamily})
-
-
-def describe_value(value: object) -> str:
-    """`value` for an error message: a number as itself (unless huge), else its type's name."""
-    if isinstance(value, int) and value.bit_length() > 64:
-        return "a very large int"
-    if value is None or isinstance(value, (int, float)):
-        return repr(value)
-    return type(value).__name__
-
-
-def is_count(value: object, minimum: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
 
 
 def _check_limits(_: object, __: object, value: Mapping[ApiFamily, int]) -> None:
@@ -204,18 +190,6 @@ def platform_url(platform: str) -> str:
             f"got {platform!r}"
         )
     return PLATFORM_URL_TEMPLATE.format(platform=name)
-
-
-def is_seconds(value: object, *, zero_ok: bool = False) -> TypeGuard[float]:
-    """Whether `value` is a finite number of seconds > 0 (>= 0 with `zero_ok`) that fits a
-    float; bools are not numbers."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    try:
-        finite = math.isfinite(float(value))
-    except OverflowError:  # an int too large for a float
-        return False
-    return finite and (value > 0 or (zero_ok and value == 0))
 
 
 def check_timeout(timeout: object) -> httpx.Timeout:

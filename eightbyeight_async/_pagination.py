@@ -17,8 +17,8 @@ from typing import Generic, TypeVar
 import anyio
 import attrs
 
-from ._config import is_count
 from ._errors import InvalidArgumentError
+from ._validate import is_count
 
 T = TypeVar("T")
 P = TypeVar("P")

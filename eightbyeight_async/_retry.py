@@ -16,8 +16,8 @@ from datetime import datetime, timezone
 import attrs
 import httpx
 
-from ._config import is_count, is_seconds
 from ._errors import ConfigurationError, DecodeError
+from ._validate import is_count, is_seconds
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 

@@ -10,8 +10,8 @@ from typing import Any, Literal
 
 from .._dates import validate_timezone
 from .._errors import InvalidArgumentError
+from .._validate import NOT_A_LIST
 from ..models.analytics import ReportType
-from ._identify import NOT_A_LIST
 
 Granularity = Literal["15m", "30m", "hour", "day", "week", "month", "year", "none"]
 GRANULARITIES: tuple[str, ...] = ("15m", "30m", "hour", "day", "week", "month", "year", "none")

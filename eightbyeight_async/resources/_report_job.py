@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import anyio
 import httpx
 
-from .._config import is_seconds
 from .._convert import structure, structure_many
 from .._errors import (
     APIConnectionError,
@@ -31,6 +30,7 @@ from .._pagination import NumberedPage, PagePaginator
 from .._redact import redact_text, redact_url
 from .._retry import parse_retry_after
 from .._safe_files import Staging, disposition_filename, safe_filename
+from .._validate import is_seconds
 from ..models.analytics import (
     ReportLink,
     ReportLinks,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import urllib.parse
 from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
@@ -11,6 +10,7 @@ import attrs
 from .._convert import wire_name
 from .._dates import coerce_date_range, validate_timezone
 from .._errors import InvalidArgumentError
+from .._validate import exactly_one_of, is_too_large, path_segment, shown_value
 from ..models.stats import AgentInteraction, AllInteraction, CampaignInteraction, QueueInteraction
 
 T = TypeVar("T")
@@ -29,42 +29,9 @@ class StatsQuery(Generic[T]):
     """False for the endpoints the document says take no query parameters (skills)."""
 
 
-MAX_ID_BITS = 128
-"""Integers past this are no id or filter value, and past ~4300 digits `str()` refuses them."""
-
-
-def _too_large(value: object) -> bool:
-    return isinstance(value, int) and value.bit_length() > MAX_ID_BITS
-
-
-def _shown(value: object) -> str:
-    """`value` for an error message (`repr` of a huge integer raises, too)."""
-    if isinstance(value, int) and _too_large(value):
-        return f"an integer of {value.bit_length()} bits"
-    return repr(value)
-
-
-def path_segment(name: str, value: object) -> str:
-    """An id as one URL path segment (escaped), refusing empty or non-scalar ids."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (str, int))
-        or _too_large(value)
-        or str(value).strip() == ""
-    ):
-        raise InvalidArgumentError(
-            f"{name} must be a non-empty string or integer; got {_shown(value)}"
-        )
-    return urllib.parse.quote(str(value), safe="")
-
-
 def exactly_one(**choices: object) -> tuple[str, str]:
     """The one id given among `choices` (e.g. agent_id= or group_id=), as (wire plural, id)."""
-    given = {name: value for name, value in choices.items() if value is not None}
-    if len(given) != 1:
-        names = " or ".join(f"{name}=" for name in choices)
-        raise InvalidArgumentError(f"give exactly one of {names}; got {len(given)}")
-    ((name, value),) = given.items()
+    name, value = exactly_one_of(**choices)
     plural = name.removesuffix("_id") + "s"
     return plural, path_segment(name, value)
 
@@ -91,10 +58,10 @@ def _filter_names(model: type[Any]) -> frozenset[str]:
 def _filter_value(name: str, value: object) -> str:
     if isinstance(value, bool):
         return "Y" if value else "N"
-    if isinstance(value, (str, int)) and not _too_large(value):
+    if isinstance(value, (str, int)) and not is_too_large(value):
         return str(value)
     raise InvalidArgumentError(
-        f"filter {name}= must be a string or an integer; got {_shown(value)}"
+        f"filter {name}= must be a string or an integer; got {shown_value(value)}"
     )
 
 

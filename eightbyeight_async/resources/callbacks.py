@@ -30,6 +30,7 @@ from .._formats import decode_json
 from .._http import HttpPipeline, RequestOptions
 from .._redact import redact_url
 from .._userdata import Pairs, encode_limited
+from .._validate import digits
 from ..models.callbacks import (
     CallbackType,
     DeletedWebCallback,
@@ -38,7 +39,6 @@ from ..models.callbacks import (
     WebCallbackErrorCode,
     WebCallbackReceipt,
 )
-from ._identify import digits
 
 CREATE_PATH = "/SC/webcallback.php"
 DELETE_PATH = "/api/interactions/webcallback/externaltransaction/{id}.json"

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from .._config import check_base_url
 from .._errors import ConfigurationError, InvalidArgumentError
 from .._userdata import Pairs, decode_pairs, encode_limited
-from ._identify import digits
+from .._validate import digits
 
 MAKE_CALL_PATH = "/AGUI/make_call.php"
 SUPPORTED_SYSTEM_VALUES: Mapping[str, frozenset[str] | None] = {

@@ -16,7 +16,8 @@ from __future__ import annotations
 from .._config import ApiFamily
 from .._http import HttpPipeline, RequestOptions
 from .._userdata import Pairs, encode_limited
-from ._identify import digits, documented_statuses, one_identifier
+from .._validate import digits
+from ._identify import documented_statuses, one_identifier
 
 ACTION_PATH = "/SC/externalIvrAction.php"
 FORWARD_TO_QUEUE = "wForwardACD"

@@ -14,11 +14,12 @@ from typing import Any, Literal, TypeVar
 import anyio
 import attrs
 
-from .._config import ApiFamily, is_seconds
+from .._config import ApiFamily
 from .._convert import structure_many
 from .._errors import DecodeError, InvalidArgumentError
 from .._formats import decode_json, decode_xml, unwrap_collection
 from .._http import HttpPipeline, RequestOptions
+from .._validate import is_seconds
 from ..models.realtime import NO_DATA_FIELDS, AgentStatus, RealtimeAgent, RealtimeQueue
 
 T = TypeVar("T")

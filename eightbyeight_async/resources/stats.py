@@ -21,6 +21,7 @@ from .._formats import decode_csv, decode_json, decode_xml, unwrap_collection
 from .._http import HttpPipeline, RequestOptions
 from .._pagination import DEFAULT_PREFETCH, OffsetPaginator
 from .._redact import redact_url
+from .._validate import path_segment
 from ..models.stats import (
     WIRE_ELEMENTS,
     Activity,
@@ -45,7 +46,7 @@ from ..models.stats import (
     TransactionCode,
 )
 from ._fan_out import merged
-from ._stats_query import DateInput, StatsQuery, exactly_one, path_segment, stats_query
+from ._stats_query import DateInput, StatsQuery, exactly_one, stats_query
 
 T = TypeVar("T")
 StatsFormat = Literal["json", "xml"]

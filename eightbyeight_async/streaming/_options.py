@@ -9,9 +9,9 @@ from typing import Final, Literal
 
 import attrs
 
-from .._config import describe_value, is_count, is_seconds
 from .._errors import InvalidArgumentError
 from .._retry import full_jitter
+from .._validate import describe_value, is_count, is_seconds
 from ._framing import OUTPUT_TYPES
 
 MIN_FRAME_CHARS: Final = 64 * 1024
