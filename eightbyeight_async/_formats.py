@@ -20,6 +20,8 @@ import xmltodict
 from ._errors import DecodeError
 
 Format = Literal["json", "xml", "csv"]
+DocumentFormat = Literal["json", "xml"]
+"""The structured formats of the APIs that answer JSON or XML (their methods' `format=`)."""
 
 
 def _parse_json_stdlib(body: bytes) -> Any:
@@ -195,3 +197,8 @@ def _reason(exc: BaseException) -> str:
     """The first line of an exception's message, capped, for a DecodeError."""
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text[:120]
+
+
+def decode_document(body: bytes, fmt: DocumentFormat) -> Any:
+    """Parse a JSON or an XML body, by the format it was asked for in."""
+    return decode_json(body) if fmt == "json" else decode_xml(body)

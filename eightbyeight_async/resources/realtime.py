@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import urllib.parse
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 import anyio
 import attrs
@@ -17,13 +17,12 @@ import attrs
 from .._config import ApiFamily
 from .._convert import structure_many
 from .._errors import DecodeError, InvalidArgumentError
-from .._formats import decode_json, decode_xml, unwrap_collection
+from .._formats import DocumentFormat, decode_document, unwrap_collection
 from .._http import HttpPipeline, RequestOptions
 from .._validate import is_seconds
 from ..models.realtime import NO_DATA_FIELDS, AgentStatus, RealtimeAgent, RealtimeQueue
 
 T = TypeVar("T")
-RealtimeFormat = Literal["json", "xml"]
 SERVER_REFRESH_SECONDS = 10.0
 """How often the server refreshes the cache it answers from (the document's figure)."""
 
@@ -89,15 +88,14 @@ class Realtime:
         return "Realtime()"
 
     async def _get(
-        self, path: str, model: type[T], fmt: RealtimeFormat, collection: str | None
+        self, path: str, model: type[T], fmt: DocumentFormat, collection: str | None
     ) -> list[T]:
         if fmt not in ("json", "xml"):
             raise InvalidArgumentError(f"format must be 'json' or 'xml'; got {fmt!r}")
         singular = "agent" if model is RealtimeAgent else "queue"
-        decode = decode_json if fmt == "json" else decode_xml
 
         def parse(response: Any) -> list[T]:
-            document = decode(response.content)
+            document = decode_document(response.content, fmt)
             if collection is not None:
                 records = unwrap_collection(document, collection, singular)
             elif isinstance(document, dict) and isinstance(document.get(singular), dict):
@@ -111,20 +109,20 @@ class Realtime:
         )
         return await self._pipeline.request_parsed(options, parse)
 
-    async def agents(self, *, format: RealtimeFormat = "json") -> list[RealtimeAgent]:
+    async def agents(self, *, format: DocumentFormat = "json") -> list[RealtimeAgent]:
         """Every agent (`/agents`)."""
         return await self._get("agents", RealtimeAgent, format, "agents")
 
-    async def agent(self, agent_id: str, *, format: RealtimeFormat = "json") -> RealtimeAgent:
+    async def agent(self, agent_id: str, *, format: DocumentFormat = "json") -> RealtimeAgent:
         """One agent by login id (`/agent/{agent_id}`); NotFoundError for an unknown id."""
         path = f"agent/{_segment('agent_id', agent_id)}"
         return _one(await self._get(path, RealtimeAgent, format, None), "agent", agent_id)
 
-    async def queues(self, *, format: RealtimeFormat = "json") -> list[RealtimeQueue]:
+    async def queues(self, *, format: DocumentFormat = "json") -> list[RealtimeQueue]:
         """Every queue (`/queues`)."""
         return await self._get("queues", RealtimeQueue, format, "queues")
 
-    async def queue(self, queue_id: str | int, *, format: RealtimeFormat = "json") -> RealtimeQueue:
+    async def queue(self, queue_id: str | int, *, format: DocumentFormat = "json") -> RealtimeQueue:
         """One queue by id (`/queue/{queue_id}`); NotFoundError for an unknown id."""
         path = f"queue/{_segment('queue_id', queue_id)}"
         return _one(await self._get(path, RealtimeQueue, format, None), "queue", queue_id)

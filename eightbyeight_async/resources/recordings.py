@@ -15,7 +15,7 @@ import functools
 import urllib.parse
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 import httpx
@@ -24,7 +24,12 @@ from .._config import ApiFamily
 from .._convert import structure, structure_many, wire_name
 from .._dates import coerce_date_range, validate_timezone
 from .._errors import DecodeError, InvalidArgumentError
-from .._formats import decode_csv, decode_json, decode_xml, unwrap_collection
+from .._formats import (
+    DocumentFormat,
+    decode_csv,
+    decode_document,
+    unwrap_collection,
+)
 from .._http import HttpPipeline, RequestOptions
 from .._pagination import DEFAULT_PREFETCH, OffsetPaginator
 from .._redact import redact_url
@@ -32,7 +37,6 @@ from ..models.recordings import RecordingFile, Transcript, TranscriptDetail
 from ._identify import documented_statuses
 
 T = TypeVar("T")
-RecordingsFormat = Literal["json", "xml"]
 DateInput = Any
 """A `DateRange`, a documented string (`"today-7d,today"`), a date/datetime or a pair."""
 
@@ -146,7 +150,7 @@ class Recordings:
         finish_date: date | datetime | None = None,
         metadata_field_name: str | None = None,
         metadata_field_value: str | None = None,
-        format: RecordingsFormat = "json",
+        format: DocumentFormat = "json",
         limit: int | None = None,
         prefetch: int | None = None,
         **filters: object,
@@ -179,7 +183,7 @@ class Recordings:
         tz: str | None = None,
         metadata_field_name: str | None = None,
         metadata_field_value: str | None = None,
-        format: RecordingsFormat = "json",
+        format: DocumentFormat = "json",
         limit: int | None = None,
         prefetch: int | None = None,
         **filters: object,
@@ -192,7 +196,7 @@ class Recordings:
         return self._paginate(_Listing("transcripts", Transcript, params), format, limit, prefetch)
 
     async def transcript(
-        self, interaction_guid: str, *, format: RecordingsFormat = "json"
+        self, interaction_guid: str, *, format: DocumentFormat = "json"
     ) -> TranscriptDetail:
         """One transcript with all its messages (`/transcripts/{interactionGUID}`);
         NotFoundError when the tenant has no such interaction."""
@@ -203,7 +207,7 @@ class Recordings:
         )
 
         def parse(response: httpx.Response) -> tuple[Any, httpx.URL]:
-            document = (decode_json if fmt == "json" else decode_xml)(response.content)
+            document = decode_document(response.content, fmt)
             found = document.get("transcript") if isinstance(document, dict) else None
             if not isinstance(found, dict):
                 raise DecodeError("expected a 'transcript' document", body=response.content)
@@ -249,12 +253,12 @@ class Recordings:
     # --- the engine --------------------------------------------------------------------
 
     @staticmethod
-    def _format(format: str) -> str:
+    def _format(format: str) -> DocumentFormat:
         if format not in ("json", "xml"):
             raise InvalidArgumentError(
                 f"format must be 'json' or 'xml' (use .csv_pages() for CSV); got {format!r}"
             )
-        return format
+        return "json" if format == "json" else "xml"
 
     @staticmethod
     def _params(
@@ -317,12 +321,13 @@ class Recordings:
             params={**listing.params, "n": str(offset)},
         )
 
-    async def _fetch_records(self, listing: _Listing, fmt: str, offset: int) -> list[Any]:
-        decode = decode_json if fmt == "json" else decode_xml
+    async def _fetch_records(
+        self, listing: _Listing, fmt: DocumentFormat, offset: int
+    ) -> list[Any]:
         item = _ITEMS[listing.model]
 
         def parse(response: httpx.Response) -> tuple[list[dict[str, Any]], httpx.URL]:
-            records = unwrap_collection(decode(response.content), COLLECTION, item)
+            records = unwrap_collection(decode_document(response.content, fmt), COLLECTION, item)
             return [_flatten_nested(record) for record in records], response.url
 
         with documented_statuses(

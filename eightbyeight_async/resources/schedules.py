@@ -19,15 +19,14 @@ import datetime as dt
 import math
 import urllib.parse
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 from .._config import ApiFamily
 from .._errors import DecodeError, InvalidArgumentError
-from .._formats import decode_json, decode_xml, unwrap_collection
+from .._formats import DocumentFormat, decode_document, unwrap_collection
 from .._http import HttpPipeline, RequestOptions
 from ..models.schedules import DayPeriod, NextScheduleStatus, Schedule, ScheduleStatus, WeekDay
 
-ScheduleFormat = Literal["json", "xml"]
 _SCHEDULE_KEYS = frozenset({"id", "name", "time-zone", "week-days"})
 _PERIOD_KEYS = frozenset({"status", "start-time", "end-time"})
 _DAY_KEYS = frozenset({"day", "properties"})
@@ -121,11 +120,10 @@ class Schedules:
         return "Schedules()"
 
     async def _document(
-        self, path: str, fmt: ScheduleFormat, params: Mapping[str, str] | None = None
+        self, path: str, fmt: DocumentFormat, params: Mapping[str, str] | None = None
     ) -> Any:
         if fmt not in ("json", "xml"):
             raise InvalidArgumentError(f"format must be 'json' or 'xml'; got {fmt!r}")
-        decode = decode_json if fmt == "json" else decode_xml
         options = RequestOptions(
             family=ApiFamily.SCHEDULES,
             method="GET",
@@ -133,21 +131,23 @@ class Schedules:
             params=params,
             headers={"Accept": _ACCEPT[fmt]},
         )
-        return await self._pipeline.request_parsed(options, lambda r: decode(r.content))
+        return await self._pipeline.request_parsed(
+            options, lambda r: decode_document(r.content, fmt)
+        )
 
-    async def all(self, *, format: ScheduleFormat = "json") -> list[Schedule]:
+    async def all(self, *, format: DocumentFormat = "json") -> list[Schedule]:
         """Every schedule, with its week days."""
         document = await self._document("schedules", format)
         return [parse_schedule(r) for r in unwrap_collection(document, "schedules", "schedule")]
 
-    async def by_name(self, name: str, *, format: ScheduleFormat = "json") -> Schedule:
+    async def by_name(self, name: str, *, format: DocumentFormat = "json") -> Schedule:
         """The schedule called `name` (spaces and other characters are URL-encoded)."""
         if not isinstance(name, str) or not name.strip():
             raise InvalidArgumentError(f"name must be a schedule's name; got {name!r}")
         quoted = urllib.parse.quote(name, safe="")
         return _single(await self._document(f"schedulesbyname/{quoted}", format))
 
-    async def get(self, schedule_id: int | str, *, format: ScheduleFormat = "json") -> Schedule:
+    async def get(self, schedule_id: int | str, *, format: DocumentFormat = "json") -> Schedule:
         """The schedule with this id."""
         return _single(await self._document(f"schedules/{_id(schedule_id)}", format))
 
@@ -157,7 +157,7 @@ class Schedules:
         *,
         at: dt.datetime | None = None,
         offset: float | None = None,
-        format: ScheduleFormat = "json",
+        format: DocumentFormat = "json",
     ) -> ScheduleStatus:
         """The schedule's status now (or at `at`), `offset` seconds later, in the schedule's
         time zone (the tenant's when it has none)."""
@@ -176,7 +176,7 @@ class Schedules:
         schedule_id: int | str,
         *,
         at: dt.datetime | None = None,
-        format: ScheduleFormat = "json",
+        format: DocumentFormat = "json",
     ) -> NextScheduleStatus:
         """The status now (or at `at`) and the next status, with the instant it begins."""
         path = f"schedules/{_id(schedule_id)}/nextstatus"

@@ -10,14 +10,19 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import AsyncIterator, Callable, Iterable
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
 from .._config import ApiFamily
 from .._convert import structure_many
 from .._errors import DecodeError, InvalidArgumentError, NotFoundError
-from .._formats import decode_csv, decode_json, decode_xml, unwrap_collection
+from .._formats import (
+    DocumentFormat,
+    decode_csv,
+    decode_document,
+    unwrap_collection,
+)
 from .._http import HttpPipeline, RequestOptions
 from .._pagination import DEFAULT_PREFETCH, OffsetPaginator
 from .._redact import redact_url
@@ -49,7 +54,6 @@ from ._fan_out import merged
 from ._stats_query import DateInput, StatsQuery, exactly_one, stats_query
 
 T = TypeVar("T")
-StatsFormat = Literal["json", "xml"]
 
 FAN_OUT_PREFETCH = 2
 """Window of each paginator of a fan-out: many run at once, so each needs only a small one."""
@@ -67,7 +71,7 @@ class Stats:
         self,
         query: StatsQuery[T],
         *,
-        format: StatsFormat,
+        format: DocumentFormat,
         limit: int | None,
         prefetch: int | None,
     ) -> OffsetPaginator[T]:
@@ -92,13 +96,12 @@ class Stats:
         )
 
     async def _fetch_records(
-        self, query: StatsQuery[T], fmt: StatsFormat, offset: int, *, lone_root: bool = False
+        self, query: StatsQuery[T], fmt: DocumentFormat, offset: int, *, lone_root: bool = False
     ) -> list[T]:
         collection, item = WIRE_ELEMENTS[query.model]
-        decode = decode_json if fmt == "json" else decode_xml
 
         def parse(response: Any) -> tuple[list[dict[str, Any]], Any]:
-            document = decode(response.content)
+            document = decode_document(response.content, fmt)
             if lone_root and isinstance(document, dict) and set(document) == {item}:
                 document = {collection: document}  # `{"campaign": {...}}` → one record
             return unwrap_collection(document, collection, item), response.url
@@ -120,7 +123,7 @@ class Stats:
         self,
         path: str,
         model: type[T],
-        format: StatsFormat,
+        format: DocumentFormat,
         limit: int | None,
         prefetch: int | None,
     ) -> OffsetPaginator[T]:
@@ -138,7 +141,11 @@ class Stats:
     # --- organisation ------------------------------------------------------------------
 
     def groups(
-        self, *, format: StatsFormat = "json", limit: int | None = None, prefetch: int | None = None
+        self,
+        *,
+        format: DocumentFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
     ) -> OffsetPaginator[Group]:
         """All groups (`/groups`)."""
         return self._listing("groups", Group, format, limit, prefetch)
@@ -147,7 +154,7 @@ class Stats:
         self,
         *,
         group_id: str | int | None = None,
-        format: StatsFormat = "json",
+        format: DocumentFormat = "json",
         limit: int | None = None,
         prefetch: int | None = None,
     ) -> OffsetPaginator[Agent]:
@@ -163,7 +170,11 @@ class Stats:
         return await self._one(stats_query(path, Agent), "agent")
 
     def queues(
-        self, *, format: StatsFormat = "json", limit: int | None = None, prefetch: int | None = None
+        self,
+        *,
+        format: DocumentFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
     ) -> OffsetPaginator[Queue]:
         """All queues (`/queues`)."""
         return self._listing("queues", Queue, format, limit, prefetch)
@@ -174,13 +185,21 @@ class Stats:
         return await self._one(stats_query(path, Queue), "queue")
 
     def channels(
-        self, *, format: StatsFormat = "json", limit: int | None = None, prefetch: int | None = None
+        self,
+        *,
+        format: DocumentFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
     ) -> OffsetPaginator[Channel]:
         """All channels (`/channels`)."""
         return self._listing("channels", Channel, format, limit, prefetch)
 
     def campaigns(
-        self, *, format: StatsFormat = "json", limit: int | None = None, prefetch: int | None = None
+        self,
+        *,
+        format: DocumentFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
     ) -> OffsetPaginator[Campaign]:
         """All campaigns (`/campaigns`)."""
         return self._listing("campaigns", Campaign, format, limit, prefetch)
@@ -197,7 +216,7 @@ class Stats:
         self,
         campaign_id: str | int,
         *,
-        format: StatsFormat = "json",
+        format: DocumentFormat = "json",
         limit: int | None = None,
         prefetch: int | None = None,
     ) -> OffsetPaginator[CampaignRecord]:
@@ -206,13 +225,21 @@ class Stats:
         return self._listing(path, CampaignRecord, format, limit, prefetch)
 
     def transaction_codes(
-        self, *, format: StatsFormat = "json", limit: int | None = None, prefetch: int | None = None
+        self,
+        *,
+        format: DocumentFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
     ) -> OffsetPaginator[TransactionCode]:
         """Every transaction code list and its items (`/tcls`)."""
         return self._listing("tcls", TransactionCode, format, limit, prefetch)
 
     def status_codes(
-        self, *, format: StatsFormat = "json", limit: int | None = None, prefetch: int | None = None
+        self,
+        *,
+        format: DocumentFormat = "json",
+        limit: int | None = None,
+        prefetch: int | None = None,
     ) -> OffsetPaginator[StatusCode]:
         """Every status code list and its items (`/scls`)."""
         return self._listing("scls", StatusCode, format, limit, prefetch)
@@ -222,7 +249,7 @@ class Stats:
         *,
         agent_id: str | None = None,
         queue_id: str | int | None = None,
-        format: StatsFormat = "json",
+        format: DocumentFormat = "json",
         limit: int | None = None,
         prefetch: int | None = None,
     ) -> OffsetPaginator[AgentSkill]:
@@ -242,7 +269,7 @@ class Stats:
         group_id: str | int | None = None,
         dates: DateInput = None,
         tz: str | None = None,
-        format: StatsFormat = "json",
+        format: DocumentFormat = "json",
         limit: int | None = None,
         prefetch: int | None = None,
     ) -> OffsetPaginator[Activity]:
@@ -259,7 +286,7 @@ class Stats:
         group_id: str | int | None = None,
         dates: DateInput = None,
         tz: str | None = None,
-        format: StatsFormat = "json",
+        format: DocumentFormat = "json",
         limit: int | None = None,
         prefetch: int | None = None,
     ) -> OffsetPaginator[AgentStatus]:
@@ -275,7 +302,7 @@ class Stats:
         *,
         dates: DateInput = None,
         tz: str | None = None,
-        format: StatsFormat = "json",
+        format: DocumentFormat = "json",
         limit: int | None = None,
         prefetch: int | None = None,
     ) -> OffsetPaginator[AgentStatusStatistics]:
@@ -292,7 +319,7 @@ class Stats:
         group_id: str | int | None = None,
         dates: DateInput = None,
         tz: str | None = None,
-        format: StatsFormat = "json",
+        format: DocumentFormat = "json",
         limit: int | None = None,
         prefetch: int | None = None,
     ) -> OffsetPaginator[OutboundCall]:
@@ -311,7 +338,7 @@ class Stats:
         group_id: str | int | None = None,
         dates: DateInput = None,
         tz: str | None = None,
-        format: StatsFormat = "json",
+        format: DocumentFormat = "json",
         limit: int | None = None,
         prefetch: int | None = None,
         **filters: object,
@@ -330,7 +357,7 @@ class Stats:
         channel_id: str | int | None = None,
         dates: DateInput = None,
         tz: str | None = None,
-        format: StatsFormat = "json",
+        format: DocumentFormat = "json",
         limit: int | None = None,
         prefetch: int | None = None,
         **filters: object,
@@ -351,7 +378,7 @@ class Stats:
         *,
         dates: DateInput = None,
         tz: str | None = None,
-        format: StatsFormat = "json",
+        format: DocumentFormat = "json",
         limit: int | None = None,
         prefetch: int | None = None,
         **filters: object,
@@ -366,7 +393,7 @@ class Stats:
         *,
         dates: DateInput = None,
         tz: str | None = None,
-        format: StatsFormat = "json",
+        format: DocumentFormat = "json",
         limit: int | None = None,
         prefetch: int | None = None,
         **filters: object,
@@ -385,7 +412,7 @@ class Stats:
         channel_id: str | int | None = None,
         dates: DateInput = None,
         tz: str | None = None,
-        format: StatsFormat = "json",
+        format: DocumentFormat = "json",
         limit: int | None = None,
         prefetch: int | None = None,
         **filters: object,
@@ -404,7 +431,7 @@ class Stats:
         channel_id: str | int | None = None,
         dates: DateInput = None,
         tz: str | None = None,
-        format: StatsFormat = "json",
+        format: DocumentFormat = "json",
         limit: int | None = None,
         prefetch: int | None = None,
         **filters: object,
@@ -423,7 +450,7 @@ class Stats:
         channel_id: str | int | None = None,
         dates: DateInput = None,
         tz: str | None = None,
-        format: StatsFormat = "json",
+        format: DocumentFormat = "json",
         limit: int | None = None,
         prefetch: int | None = None,
         **filters: object,
