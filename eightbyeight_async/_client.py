@@ -23,11 +23,12 @@ from ._config import (
     check_timeout,
     platform_url,
 )
+from ._constants import DEFAULT_ANALYTICS_VERSION
 from ._errors import ConfigurationError, InvalidArgumentError
 from ._http import HttpPipeline, RequestOptions
 from ._redact import Secret, install_log_redaction
 from ._retry import RetryPolicy
-from .resources.analytics import DEFAULT_ANALYTICS_VERSION, Analytics
+from .resources.analytics import Analytics
 from .resources.attachments import Attachments
 from .resources.callbacks import Callbacks
 from .resources.click_to_dial import ClickToDial

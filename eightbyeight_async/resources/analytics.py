@@ -19,6 +19,7 @@ import anyio
 import httpx
 
 from .._config import ApiFamily
+from .._constants import ANALYTICS_VERSIONS, DEFAULT_ANALYTICS_VERSION
 from .._convert import structure, structure_many
 from .._errors import (
     BadRequestError,
@@ -49,9 +50,6 @@ T = TypeVar("T")
 
 logger = logging.getLogger("eightbyeight_async")
 
-ANALYTICS_VERSIONS: Final = ("v7", "v8")
-DEFAULT_ANALYTICS_VERSION: Final = "v8"
-"""The document says v7; the vendor's current documentation, v8 (same flow)."""
 REGION_PREFIXES: Final = {"us": "", "eu": "/eu", "au": "/au", "ca": "/ca"}
 _TENANT_HINTS: Final = {
     "X-Tenant-Info header is missing": (
