@@ -11,7 +11,7 @@ import csv
 import gc
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 from xml.parsers import expat
 
@@ -202,3 +202,15 @@ def _reason(exc: BaseException) -> str:
 def decode_document(body: bytes, fmt: DocumentFormat) -> Any:
     """Parse a JSON or an XML body, by the format it was asked for in."""
     return decode_json(body) if fmt == "json" else decode_xml(body)
+
+
+def _folded(key: object) -> str:
+    """A key without case, `-`, `_` or spaces: `next-code`, `nextCode` and `NEXT_CODE` agree."""
+    return "".join(c for c in str(key).lower() if c.isalnum())
+
+
+def find_key(record: Mapping[str, Any], names: tuple[str, ...]) -> str | None:
+    """The key of `record` that folds to the first of `names` it has (names given folded), for
+    answers the documents never show, whose spelling is a guess."""
+    folded = {_folded(k): k for k in record}
+    return next((folded[name] for name in names if name in folded), None)

@@ -18,7 +18,7 @@ import httpx
 
 from .._config import ApiFamily, check_base_url
 from .._errors import ConfigurationError, DecodeError, InvalidArgumentError
-from .._formats import decode_json, decode_xml
+from .._formats import decode_json, decode_xml, find_key
 from .._http import HttpPipeline, RequestOptions
 from ..models.recording_control import (
     RecordingAction,
@@ -112,8 +112,7 @@ def _find_status(document: Any) -> tuple[str, dict[str, Any]] | None:
         elif isinstance(document, dict):
             if "#text" in document and isinstance(document["#text"], str):
                 return document["#text"], {}
-            folded = {"".join(c for c in str(k).lower() if c.isalnum()): k for k in document}
-            key = next((folded[n] for n in _STATUS_KEYS if n in folded), None)
+            key = find_key(document, _STATUS_KEYS)
             if key is None:  # a lone wrapper, e.g. `<response><status>…`
                 (only,) = document.values() if len(document) == 1 else (None,)
                 if not isinstance(only, (dict, list)):

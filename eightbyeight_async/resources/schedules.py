@@ -23,7 +23,7 @@ from typing import Any
 
 from .._config import ApiFamily
 from .._errors import DecodeError, InvalidArgumentError
-from .._formats import DocumentFormat, decode_document, unwrap_collection
+from .._formats import DocumentFormat, decode_document, find_key, unwrap_collection
 from .._http import HttpPipeline, RequestOptions
 from ..models.schedules import DayPeriod, NextScheduleStatus, Schedule, ScheduleStatus, WeekDay
 
@@ -165,10 +165,10 @@ class Schedules:
         record = _status(
             await self._document(f"schedules/{_id(schedule_id)}/status", format, params)
         )
-        code_key = _key(record, _CODE_KEYS)
+        code_key = find_key(record, _CODE_KEYS)
         if code_key is None:
             raise DecodeError(f"a schedule status answer has no status code: {record!r}")
-        read = frozenset({code_key, *filter(None, [_key(record, _ID_KEYS)])})
+        read = frozenset({code_key, *filter(None, [find_key(record, _ID_KEYS)])})
         return ScheduleStatus.from_code(_scalar(record[code_key]), _others(record, read))
 
     async def next_status(
@@ -181,22 +181,22 @@ class Schedules:
         """The status now (or at `at`) and the next status, with the instant it begins."""
         path = f"schedules/{_id(schedule_id)}/nextstatus"
         record = _status(await self._document(path, format, _instant_ms(at)))
-        code_key = _key(record, _CODE_KEYS)
+        code_key = find_key(record, _CODE_KEYS)
         if code_key is None:
             raise DecodeError(f"a schedule status answer has no status code: {record!r}")
-        read = {code_key, *filter(None, [_key(record, _ID_KEYS)])}
+        read = {code_key, *filter(None, [find_key(record, _ID_KEYS)])}
         next_code: Any = None
         next_time: Any = None
-        next_key = _key(record, _NEXT_CODE_KEYS)
+        next_key = find_key(record, _NEXT_CODE_KEYS)
         nested = record.get(next_key) if next_key is not None else None
         if isinstance(nested, dict):  # {"next-status": {"code": .., "time": ..}}
-            inner_code = _key(nested, _CODE_KEYS)
-            inner_time = _key(nested, ("time", "at", "utctime", *_NEXT_TIME_KEYS))
+            inner_code = find_key(nested, _CODE_KEYS)
+            inner_time = find_key(nested, ("time", "at", "utctime", *_NEXT_TIME_KEYS))
             next_code = nested.get(inner_code) if inner_code else None
             next_time = nested.get(inner_time) if inner_time else None
         elif next_key is not None:
             next_code = _scalar(nested)
-        time_key = _key(record, _NEXT_TIME_KEYS)
+        time_key = find_key(record, _NEXT_TIME_KEYS)
         if time_key is not None:
             next_time = record[time_key]
         next_at = _epoch_ms(_scalar(next_time))
@@ -212,20 +212,6 @@ class Schedules:
             next_at=next_at,
             extra=_others(record, frozenset(read)),
         )
-
-
-def _fold(key: object) -> str:
-    """A key compared without case, `-`, `_` or spaces: `next-code` == `nextCode`."""
-    return "".join(c for c in str(key).lower() if c.isalnum())
-
-
-def _key(record: Mapping[str, Any], names: tuple[str, ...]) -> str | None:
-    """The first key of `record` that folds to one of `names` (in `names` order)."""
-    folded = {_fold(k): k for k in record}
-    for name in names:
-        if name in folded:
-            return folded[name]
-    return None
 
 
 def _scalar(value: Any) -> Any:
@@ -291,7 +277,7 @@ def _status(document: Any) -> dict[str, Any]:
             document = document[0]
             continue
         if isinstance(document, dict):
-            key = _key(document, _STATUS_WRAPPERS)
+            key = find_key(document, _STATUS_WRAPPERS)
             inner = _scalar(document[key]) if key is not None else None
             if isinstance(inner, dict):  # siblings of the wrapper are kept too
                 document = {**{k: v for k, v in document.items() if k != key}, **inner}
