@@ -16,8 +16,8 @@ from typing import Any
 import attrs
 
 from eightbyeight_async._convert import wire_name
-from eightbyeight_async.models.stats import AllInteraction
 from eightbyeight_async.sandbox import TenantSpec, generate_tenant
+from eightbyeight_async.types.stats import AllInteraction
 
 from ._serve import serve
 

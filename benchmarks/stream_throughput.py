@@ -20,9 +20,8 @@ import anyio
 import httpx
 import xmltodict
 
-from eightbyeight_async import ContactCenter
+from eightbyeight_async import ContactCenter, ReconnectPolicy
 from eightbyeight_async.sandbox import Sandbox
-from eightbyeight_async.streaming import ReconnectPolicy
 
 from ._harness import ServerProcess, print_table, write_results
 

@@ -32,24 +32,33 @@ from ._errors import (
     WebCallbackError,
 )
 from ._pagination import OffsetPaginator, PagePaginator, RowsPaginator
+from ._resources._report_job import ReportJob
+from ._resources.analytics import Analytics
+from ._resources.attachments import AttachmentDownload, Attachments
+from ._resources.callbacks import Callbacks
+from ._resources.click_to_dial import ClickToDial, make_call_url
+from ._resources.external_ivr import ExternalIvr
+from ._resources.interaction_data import InteractionData
+from ._resources.realtime import Realtime, RealtimeWatch
+from ._resources.recent_calls import RecentCalls
+from ._resources.recording_control import RecordingControl, control_recording_url
+from ._resources.recordings import Recordings
+from ._resources.schedules import Schedules
+from ._resources.stats import Stats
 from ._retry import RetryPolicy
 from ._safe_zip import ArchiveLimits
 from ._serialize import to_dict
+from ._streaming._checkpoint import (
+    Checkpoint,
+    CheckpointStore,
+    FileCheckpointStore,
+    MemoryCheckpointStore,
+)
+from ._streaming._delivery import StreamStats
+from ._streaming._framing import FramingError
+from ._streaming._options import ReconnectPolicy
+from ._streaming._reader import EventStream, Streaming
 from ._userdata import UserDataToken, decode_pairs, encode_pairs
-from .models.recent_calls import Duration, Range
-from .resources._report_job import ReportJob
-from .resources.analytics import Analytics
-from .resources.attachments import AttachmentDownload, Attachments
-from .resources.callbacks import Callbacks
-from .resources.click_to_dial import ClickToDial, make_call_url
-from .resources.external_ivr import ExternalIvr
-from .resources.interaction_data import InteractionData
-from .resources.realtime import AgentStatusChanged, QueueSizeChanged, Realtime, RealtimeSnapshot
-from .resources.recent_calls import RecentCalls
-from .resources.recording_control import RecordingControl, control_recording_url
-from .resources.recordings import Recordings
-from .resources.schedules import Schedules
-from .resources.stats import Stats
 
 __version__ = "0.1.0"
 
@@ -58,7 +67,6 @@ __all__ = [
     "APIError",
     "APIStatusError",
     "APITimeoutError",
-    "AgentStatusChanged",
     "Analytics",
     "ApiFamily",
     "ArchiveLimits",
@@ -68,29 +76,33 @@ __all__ = [
     "BadGatewayError",
     "BadRequestError",
     "Callbacks",
+    "Checkpoint",
+    "CheckpointStore",
     "ClickToDial",
     "ConfigurationError",
     "ContactCenter",
     "DateRange",
     "DecodeError",
-    "Duration",
     "EightByEightError",
+    "EventStream",
     "ExternalIvr",
+    "FileCheckpointStore",
+    "FramingError",
     "GatewayTimeoutError",
     "InteractionData",
     "InternalServerError",
     "InvalidArgumentError",
     "Limits",
+    "MemoryCheckpointStore",
     "NotFoundError",
     "OffsetPaginator",
     "PagePaginator",
     "PermissionDeniedError",
-    "QueueSizeChanged",
-    "Range",
     "RateLimitError",
     "Realtime",
-    "RealtimeSnapshot",
+    "RealtimeWatch",
     "RecentCalls",
+    "ReconnectPolicy",
     "RecordingControl",
     "Recordings",
     "ReportFailedError",
@@ -103,6 +115,8 @@ __all__ = [
     "ServerBusyError",
     "Stats",
     "StreamError",
+    "StreamStats",
+    "Streaming",
     "TenantInfoError",
     "TooManyClientsError",
     "UnsafeArchiveError",

@@ -1,5 +1,5 @@
 """`python -m eightbyeight_async`: the `eightbyeight` command-line program."""
 
-from .cli import main
+from ._cli import main
 
 main()

@@ -27,20 +27,20 @@ from ._constants import DEFAULT_ANALYTICS_VERSION
 from ._errors import ConfigurationError, InvalidArgumentError
 from ._http import HttpPipeline, RequestOptions
 from ._redact import Secret, install_log_redaction
+from ._resources.analytics import Analytics
+from ._resources.attachments import Attachments
+from ._resources.callbacks import Callbacks
+from ._resources.click_to_dial import ClickToDial
+from ._resources.external_ivr import ExternalIvr
+from ._resources.interaction_data import InteractionData
+from ._resources.realtime import Realtime
+from ._resources.recent_calls import RecentCalls
+from ._resources.recording_control import RecordingControl
+from ._resources.recordings import Recordings
+from ._resources.schedules import Schedules
+from ._resources.stats import Stats
 from ._retry import RetryPolicy
-from .resources.analytics import Analytics
-from .resources.attachments import Attachments
-from .resources.callbacks import Callbacks
-from .resources.click_to_dial import ClickToDial
-from .resources.external_ivr import ExternalIvr
-from .resources.interaction_data import InteractionData
-from .resources.realtime import Realtime
-from .resources.recent_calls import RecentCalls
-from .resources.recording_control import RecordingControl
-from .resources.recordings import Recordings
-from .resources.schedules import Schedules
-from .resources.stats import Stats
-from .streaming import Streaming
+from ._streaming._reader import Streaming
 
 AnalyticsRegion = Literal["us", "eu", "au", "ca"]
 RecentCallsRegion = Literal["us", "uk"]

@@ -6,7 +6,7 @@ lose the table. `OpenEnum` keeps both: a documented code gives its member, any o
 a *pseudo-member* of the same class whose `value` is the code as received, whose `name` is
 `UNKNOWN_<code>` and whose `is_known` is False:
 
-    >>> from eightbyeight_async.models.stats import MediaType
+    >>> from eightbyeight_async.types.stats import MediaType
     >>> MediaType("T"), MediaType("Q")
     (<MediaType.TELEPHONE: 'T'>, <MediaType.UNKNOWN_Q: 'Q'>)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import anyio
 from _common import connect, parser
 
-from eightbyeight_async import AgentStatusChanged, QueueSizeChanged
 from eightbyeight_async.sandbox import Sandbox
+from eightbyeight_async.types.realtime import AgentStatusChanged, QueueSizeChanged
 
 
 async def main() -> None:

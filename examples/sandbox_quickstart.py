@@ -16,8 +16,8 @@ import time
 import anyio
 
 from eightbyeight_async import RetryPolicy
-from eightbyeight_async.models.stats import MediaTypeName
 from eightbyeight_async.sandbox import Sandbox
+from eightbyeight_async.types.stats import MediaTypeName
 
 
 async def main() -> None:

@@ -11,12 +11,8 @@ import collections
 import anyio
 from _common import connect, parser
 
-from eightbyeight_async.streaming import (
-    AgentStatusChange,
-    BacklogExpired,
-    FileCheckpointStore,
-    InteractionEvent,
-)
+from eightbyeight_async import FileCheckpointStore
+from eightbyeight_async.types.streaming import AgentStatusChange, BacklogExpired, InteractionEvent
 
 
 async def main() -> None:

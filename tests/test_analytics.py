@@ -27,14 +27,15 @@ from eightbyeight_async import (
     DecodeError,
     InvalidArgumentError,
     ReportFailedError,
+    ReportJob,
     ReportRowCapWarning,
     ReportTimeoutError,
     RetryPolicy,
     TenantInfoError,
 )
-from eightbyeight_async.models.analytics import ReportRow, ReportStatus, convert_value
-from eightbyeight_async.resources.analytics import ReportJob, parse_row
+from eightbyeight_async._resources._report_job import parse_row
 from eightbyeight_async.sandbox import Sandbox
+from eightbyeight_async.types.analytics import ReportRow, ReportStatus, convert_value
 
 pytestmark = pytest.mark.anyio
 

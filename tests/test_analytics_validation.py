@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from eightbyeight_async import BadRequestError, ContactCenter, InvalidArgumentError, RetryPolicy
-from eightbyeight_async.models.analytics import ReportStatus
 from eightbyeight_async.sandbox import Sandbox
+from eightbyeight_async.types.analytics import ReportStatus
 
 pytestmark = pytest.mark.anyio
 

@@ -26,13 +26,13 @@ from eightbyeight_async import (
 )
 from eightbyeight_async._errors import WebCallbackArgumentError
 from eightbyeight_async._userdata import UserDataToken, decode_pairs
-from eightbyeight_async.models.callbacks import (
+from eightbyeight_async.sandbox import Sandbox
+from eightbyeight_async.types.callbacks import (
     CallbackType,
     DeleteFailureReason,
     WebCallbackDeletionOutcome,
     WebCallbackErrorCode,
 )
-from eightbyeight_async.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
 

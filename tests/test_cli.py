@@ -19,7 +19,7 @@ from collections.abc import Iterator
 import pytest
 from click.testing import CliRunner
 
-from eightbyeight_async.cli import program
+from eightbyeight_async._cli import program
 from eightbyeight_async.sandbox import Sandbox
 
 DEADLINE = 60.0
@@ -380,7 +380,7 @@ def test_demo_runs_the_main_job_and_summarises_it(tmp_path: pathlib.Path) -> Non
 def test_demo_prints_a_readable_summary_table() -> None:
     from rich.console import Console
 
-    from eightbyeight_async.cli._demo import DemoSummary
+    from eightbyeight_async._cli._demo import DemoSummary
 
     console = Console(record=True, width=100)
     console.print(DemoSummary(records=7, expected_records=7, identical=True, reconnects=2).table())

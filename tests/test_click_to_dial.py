@@ -8,9 +8,13 @@ from typing import Any
 
 import pytest
 
-from eightbyeight_async import ConfigurationError, ContactCenter, InvalidArgumentError
+from eightbyeight_async import (
+    ConfigurationError,
+    ContactCenter,
+    InvalidArgumentError,
+    make_call_url,
+)
 from eightbyeight_async._userdata import UserDataToken, decode_pairs
-from eightbyeight_async.resources.click_to_dial import make_call_url
 
 HOST = "https://vcc-na4.8x8.com"
 

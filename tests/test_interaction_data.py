@@ -19,9 +19,9 @@ from eightbyeight_async import (
     NotFoundError,
     RetryPolicy,
 )
-from eightbyeight_async.models.interaction_data import InteractionVariable, VariableDataType
 from eightbyeight_async.sandbox import Sandbox
 from eightbyeight_async.sandbox._interaction_data import MASK, LiveInteraction
+from eightbyeight_async.types.interaction_data import InteractionVariable, VariableDataType
 
 pytestmark = pytest.mark.anyio
 

@@ -12,7 +12,6 @@ import pytest
 from counting_transport import CountingTransport
 
 from eightbyeight_async import (
-    AgentStatusChanged,
     APIStatusError,
     BadRequestError,
     DecodeError,
@@ -20,21 +19,22 @@ from eightbyeight_async import (
     InvalidArgumentError,
     NotFoundError,
     PermissionDeniedError,
-    QueueSizeChanged,
     RetryPolicy,
     ServerBusyError,
 )
 from eightbyeight_async._convert import structure
 from eightbyeight_async._formats import decode_xml
-from eightbyeight_async.models.realtime import (
+from eightbyeight_async.sandbox import Sandbox
+from eightbyeight_async.types.realtime import (
     AgentMedia,
     AgentStatus,
+    AgentStatusChanged,
     PhoneLine1Status,
     PhoneLine2Status,
+    QueueSizeChanged,
     RealtimeAgent,
     RealtimeQueue,
 )
-from eightbyeight_async.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
 
@@ -162,7 +162,7 @@ def test_the_documented_agent_sample_decodes() -> None:
     <group-id>108</group-id> <idle-start-time>-1</idle-start-time> <last-login-time>-1
     </last-login-time> <phone-line1-status>-1</phone-line1-status> <status-code-item-id/>
     <time-in-status>206526</time-in-status> </agent>"""
-    from eightbyeight_async.resources.realtime import _without_no_data
+    from eightbyeight_async._resources.realtime import _without_no_data
 
     (record,) = _without_no_data([decode_xml(sample)["agent"]], RealtimeAgent)
     agent = structure(record, RealtimeAgent)

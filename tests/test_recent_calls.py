@@ -16,12 +16,10 @@ import respx
 from eightbyeight_async import (
     AuthenticationError,
     ContactCenter,
-    Duration,
     InvalidArgumentError,
-    Range,
 )
-from eightbyeight_async.models.recent_calls import RecentCall
 from eightbyeight_async.sandbox import Sandbox
+from eightbyeight_async.types.recent_calls import Duration, Range, RecentCall
 
 pytestmark = pytest.mark.anyio
 

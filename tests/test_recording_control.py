@@ -22,14 +22,14 @@ from eightbyeight_async import (
     InvalidArgumentError,
     NotFoundError,
     RetryPolicy,
+    control_recording_url,
 )
-from eightbyeight_async.models.recording_control import (
+from eightbyeight_async.sandbox import Sandbox
+from eightbyeight_async.types.recording_control import (
     RecordingAction,
     RecordingControlResult,
     RecordingControlStatus,
 )
-from eightbyeight_async.resources.recording_control import control_recording_url
-from eightbyeight_async.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
 

@@ -23,14 +23,14 @@ from eightbyeight_async import (
     RetryPolicy,
     ServerBusyError,
 )
-from eightbyeight_async.models.recordings import (
+from eightbyeight_async.sandbox import Sandbox
+from eightbyeight_async.sandbox._recordings_data import DELETED_MESSAGE
+from eightbyeight_async.types.recordings import (
     MessageSender,
     RecordingCallType,
     RecordingFile,
     Transcript,
 )
-from eightbyeight_async.sandbox import Sandbox
-from eightbyeight_async.sandbox._recordings_data import DELETED_MESSAGE
 
 pytestmark = pytest.mark.anyio
 

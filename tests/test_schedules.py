@@ -26,8 +26,8 @@ from eightbyeight_async import (
     RetryPolicy,
     ServerBusyError,
 )
-from eightbyeight_async.models.schedules import ScheduleState, ScheduleStatus
 from eightbyeight_async.sandbox import Sandbox
+from eightbyeight_async.types.schedules import ScheduleState, ScheduleStatus
 
 pytestmark = pytest.mark.anyio
 UTC = dt.timezone.utc

@@ -23,8 +23,8 @@ from eightbyeight_async import (
 )
 from eightbyeight_async._convert import structure_many
 from eightbyeight_async._formats import decode_csv
-from eightbyeight_async.models import stats as models
 from eightbyeight_async.sandbox import Sandbox
+from eightbyeight_async.types import stats as models
 
 pytestmark = pytest.mark.anyio
 

@@ -17,8 +17,8 @@ from eightbyeight_async import DecodeError
 from eightbyeight_async._convert import structure, structure_many, wire_name
 from eightbyeight_async._enums import OpenEnum
 from eightbyeight_async._formats import decode_xml, unwrap_collection
-from eightbyeight_async.models import stats
-from eightbyeight_async.models.stats import (
+from eightbyeight_async.types import stats
+from eightbyeight_async.types.stats import (
     WIRE_ELEMENTS,
     Activity,
     Agent,

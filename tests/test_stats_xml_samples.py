@@ -26,7 +26,7 @@ import pytest
 from eightbyeight_async import DecodeError
 from eightbyeight_async._convert import structure_many
 from eightbyeight_async._formats import decode_xml, unwrap_collection
-from eightbyeight_async.models.stats import (
+from eightbyeight_async.types.stats import (
     WIRE_ELEMENTS,
     Activity,
     Agent,

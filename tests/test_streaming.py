@@ -20,23 +20,23 @@ from counting_transport import CountingTransport
 from eightbyeight_async import (
     ConfigurationError,
     ContactCenter,
+    EventStream,
+    FileCheckpointStore,
     InvalidArgumentError,
+    MemoryCheckpointStore,
     PermissionDeniedError,
+    ReconnectPolicy,
+    StreamStats,
     TooManyClientsError,
 )
 from eightbyeight_async.sandbox import Sandbox
-from eightbyeight_async.streaming import (
+from eightbyeight_async.types.streaming import (
     AgentProvChange,
     BacklogExpired,
-    EventStream,
-    FileCheckpointStore,
     Heartbeat,
     MalformedEvent,
-    MemoryCheckpointStore,
     OutputType,
-    ReconnectPolicy,
     StreamEvent,
-    StreamStats,
     UnknownEvent,
 )
 

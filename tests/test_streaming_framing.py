@@ -11,18 +11,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eightbyeight_async.streaming import (
+from eightbyeight_async import FramingError
+from eightbyeight_async._streaming._events import parse_frame
+from eightbyeight_async._streaming._framing import HEARTBEAT, Framer
+from eightbyeight_async.types.streaming import (
     AgentProvChange,
     AgentStatusChange,
-    Framer,
-    FramingError,
     Heartbeat,
     InteractionEvent,
     MalformedEvent,
+    OutputType,
     UnknownEvent,
 )
-from eightbyeight_async.streaming._events import parse_frame
-from eightbyeight_async.streaming._framing import HEARTBEAT, OutputType
 
 MSG = {"instanceId": "sbx-1-sapi-v1", "timestamp": 1669230226093}
 EVENTS: list[dict[str, Any]] = [

@@ -21,7 +21,7 @@ from .._convert import structure, wire_name
 from .._errors import InvalidArgumentError
 from .._formats import decode_json
 from .._http import HttpPipeline, RequestOptions
-from ..models.interaction_data import InteractionContext, InteractionVariable
+from ..types.interaction_data import InteractionContext, InteractionVariable
 from ._identify import documented_statuses, one_identifier
 
 BASE_PATH = "/api/v1/interaction/data/"

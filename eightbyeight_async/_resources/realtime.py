@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import anyio
-import attrs
 
 from .._config import ApiFamily
 from .._convert import structure_many
@@ -20,47 +19,19 @@ from .._errors import DecodeError, InvalidArgumentError
 from .._formats import DocumentFormat, decode_document, unwrap_collection
 from .._http import HttpPipeline, RequestOptions
 from .._validate import is_seconds
-from ..models.realtime import NO_DATA_FIELDS, AgentStatus, RealtimeAgent, RealtimeQueue
+from ..types.realtime import (
+    NO_DATA_FIELDS,
+    AgentStatusChanged,
+    QueueSizeChanged,
+    RealtimeAgent,
+    RealtimeChange,
+    RealtimeQueue,
+    RealtimeSnapshot,
+)
 
 T = TypeVar("T")
 SERVER_REFRESH_SECONDS = 10.0
 """How often the server refreshes the cache it answers from (the document's figure)."""
-
-
-@attrs.frozen
-class AgentStatusChanged:
-    """An agent moved from one status to another between two snapshots (`old` is None for an
-    agent not in the previous snapshot)."""
-
-    agent_id: str
-    agent_name: str | None
-    old: AgentStatus | None
-    new: AgentStatus | None
-
-
-@attrs.frozen
-class QueueSizeChanged:
-    """The number of interactions waiting in a queue changed between two snapshots."""
-
-    queue_id: int
-    queue_name: str | None
-    old: int | None
-    new: int | None
-
-
-RealtimeChange = AgentStatusChanged | QueueSizeChanged
-
-
-@attrs.frozen
-class RealtimeSnapshot:
-    """One poll: every agent and queue, and what changed since the previous snapshot (empty
-    for the first, which is the initial state)."""
-
-    taken_at: dt.datetime
-    agents: Mapping[str, RealtimeAgent]
-    queues: Mapping[int, RealtimeQueue]
-    changes: tuple[RealtimeChange, ...]
-    initial: bool
 
 
 def _segment(name: str, value: object) -> str:
@@ -216,13 +187,3 @@ def _diff(
         if key not in before or old != new:
             found.append(change(record, old, new))
     return found
-
-
-__all__ = [
-    "AgentStatusChanged",
-    "QueueSizeChanged",
-    "Realtime",
-    "RealtimeChange",
-    "RealtimeSnapshot",
-    "RealtimeWatch",
-]

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, Union
+from typing import Any, Literal, Union
 
 import attrs
 
@@ -22,6 +22,8 @@ from .._convert import wire_field
 from .._enums import OpenEnum
 
 __all__ = [
+    "Granularity",
+    "ReportFormat",
     "ReportGrouping",
     "ReportLink",
     "ReportLinks",
@@ -32,9 +34,13 @@ __all__ = [
     "ReportType",
     "RowValue",
     "TotalType",
-    "convert_items",
-    "convert_value",
 ]
+
+Granularity = Literal["15m", "30m", "hour", "day", "week", "month", "year", "none"]
+"""The time bucket of a report's rows (`none`: one row per grouping for the whole range)."""
+
+ReportFormat = Literal["csv", "xlsx"]
+"""The file format of a report download."""
 
 RowValue = Union[int, float, Decimal, datetime, str, None]  # noqa: UP007 - a runtime alias
 """A converted report value."""

@@ -11,7 +11,7 @@ from .._convert import wire_name
 from .._dates import coerce_date_range, validate_timezone
 from .._errors import InvalidArgumentError
 from .._validate import exactly_one_of, is_too_large, path_segment, shown_value
-from ..models.stats import AgentInteraction, AllInteraction, CampaignInteraction, QueueInteraction
+from ..types.stats import AgentInteraction, AllInteraction, CampaignInteraction, QueueInteraction
 
 T = TypeVar("T")
 DateInput = Any

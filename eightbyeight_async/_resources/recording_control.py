@@ -20,7 +20,7 @@ from .._config import ApiFamily, check_base_url
 from .._errors import ConfigurationError, DecodeError, InvalidArgumentError
 from .._formats import decode_json, decode_xml, find_key
 from .._http import HttpPipeline, RequestOptions
-from ..models.recording_control import (
+from ..types.recording_control import (
     RecordingAction,
     RecordingControlResult,
     RecordingControlStatus,

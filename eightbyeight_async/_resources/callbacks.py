@@ -31,7 +31,7 @@ from .._http import HttpPipeline, RequestOptions
 from .._redact import redact_url
 from .._userdata import Pairs, encode_limited
 from .._validate import digits
-from ..models.callbacks import (
+from ..types.callbacks import (
     CallbackType,
     DeletedWebCallback,
     WebCallbackDeletion,

@@ -9,6 +9,7 @@ code field (phone line status) `-1` is a documented code and stays one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,10 +21,14 @@ from .._enums import OpenEnum
 __all__ = [
     "AgentMedia",
     "AgentStatus",
+    "AgentStatusChanged",
     "PhoneLine1Status",
     "PhoneLine2Status",
+    "QueueSizeChanged",
     "RealtimeAgent",
+    "RealtimeChange",
     "RealtimeQueue",
+    "RealtimeSnapshot",
     "StatusCodeItem",
 ]
 
@@ -185,3 +190,39 @@ NO_DATA_FIELDS: dict[type[Any], frozenset[str]] = {
     RealtimeQueue: _measures(RealtimeQueue),
 }
 """Per model, the wire fields whose `-1` is turned into None before typing."""
+
+
+@attrs.frozen
+class AgentStatusChanged:
+    """An agent moved from one status to another between two snapshots (`old` is None for an
+    agent not in the previous snapshot)."""
+
+    agent_id: str
+    agent_name: str | None
+    old: AgentStatus | None
+    new: AgentStatus | None
+
+
+@attrs.frozen
+class QueueSizeChanged:
+    """The number of interactions waiting in a queue changed between two snapshots."""
+
+    queue_id: int
+    queue_name: str | None
+    old: int | None
+    new: int | None
+
+
+RealtimeChange = AgentStatusChanged | QueueSizeChanged
+
+
+@attrs.frozen
+class RealtimeSnapshot:
+    """One poll: every agent and queue, and what changed since the previous snapshot (empty
+    for the first, which is the initial state)."""
+
+    taken_at: datetime
+    agents: Mapping[str, RealtimeAgent]
+    queues: Mapping[int, RealtimeQueue]
+    changes: tuple[RealtimeChange, ...]
+    initial: bool

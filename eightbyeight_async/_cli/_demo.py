@@ -15,8 +15,8 @@ from rich.table import Table
 
 from .._client import ContactCenter
 from .._retry import RetryPolicy
+from .._streaming._reader import EventStream
 from ..sandbox import Sandbox
-from ..streaming import EventStream
 from ._export import ExportState, export_stats
 from ._main import Settings, fail, program, run
 from ._stream import stream_events

@@ -6,15 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any, get_args
 
 from .._dates import validate_timezone
 from .._errors import InvalidArgumentError
 from .._validate import NOT_A_LIST
-from ..models.analytics import ReportType
+from ..types.analytics import Granularity, ReportType
 
-Granularity = Literal["15m", "30m", "hour", "day", "week", "month", "year", "none"]
-GRANULARITIES: tuple[str, ...] = ("15m", "30m", "hour", "day", "week", "month", "year", "none")
+GRANULARITIES: tuple[str, ...] = get_args(Granularity)
 WEEK = dt.timedelta(days=7)
 MONTH = dt.timedelta(days=31)
 """"A month" of the granularity rules, read leniently as 31 days (the document gives no

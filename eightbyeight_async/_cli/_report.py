@@ -9,9 +9,9 @@ from typing import Any
 import click
 
 from .._client import ContactCenter
+from .._resources._analytics_validation import GRANULARITIES
+from .._resources._report_job import ReportJob
 from .._serialize import json_line, to_dict
-from ..resources._analytics_validation import GRANULARITIES
-from ..resources._report_job import ReportJob
 from ._main import Settings, fail, program, run
 
 

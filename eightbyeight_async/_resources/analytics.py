@@ -32,19 +32,9 @@ from .._errors import (
 )
 from .._formats import decode_json
 from .._http import HttpPipeline, RequestOptions
-from ..models.analytics import ReportState, ReportType
-from ._analytics_validation import Granularity, check_against_type, report_body
-from ._report_job import ReportFormat, ReportJob, parse_row
-
-__all__ = [
-    "ANALYTICS_VERSIONS",
-    "DEFAULT_ANALYTICS_VERSION",
-    "Analytics",
-    "Granularity",
-    "ReportFormat",
-    "ReportJob",
-    "parse_row",
-]
+from ..types.analytics import Granularity, ReportState, ReportType
+from ._analytics_validation import check_against_type, report_body
+from ._report_job import ReportJob
 
 T = TypeVar("T")
 

@@ -25,7 +25,7 @@ from .._config import ApiFamily
 from .._errors import DecodeError, InvalidArgumentError
 from .._formats import DocumentFormat, decode_document, find_key, unwrap_collection
 from .._http import HttpPipeline, RequestOptions
-from ..models.schedules import DayPeriod, NextScheduleStatus, Schedule, ScheduleStatus, WeekDay
+from ..types.schedules import DayPeriod, NextScheduleStatus, Schedule, ScheduleStatus, WeekDay
 
 _SCHEDULE_KEYS = frozenset({"id", "name", "time-zone", "week-days"})
 _PERIOD_KEYS = frozenset({"status", "start-time", "end-time"})

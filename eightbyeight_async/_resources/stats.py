@@ -27,7 +27,7 @@ from .._http import HttpPipeline, RequestOptions
 from .._pagination import DEFAULT_PREFETCH, OffsetPaginator
 from .._redact import redact_url
 from .._validate import path_segment
-from ..models.stats import (
+from ..types.stats import (
     WIRE_ELEMENTS,
     Activity,
     Agent,

@@ -33,7 +33,7 @@ from .._formats import (
 from .._http import HttpPipeline, RequestOptions
 from .._pagination import DEFAULT_PREFETCH, OffsetPaginator
 from .._redact import redact_url
-from ..models.recordings import RecordingFile, Transcript, TranscriptDetail
+from ..types.recordings import RecordingFile, Transcript, TranscriptDetail
 from ._identify import documented_statuses
 
 T = TypeVar("T")

@@ -18,7 +18,7 @@ from .._formats import decode_json
 from .._http import HttpPipeline, RequestOptions
 from .._pagination import HitsPage, RowsPaginator
 from .._validate import NOT_A_LIST
-from ..models.recent_calls import INTEGER_FIELDS, Duration, Range, RecentCall
+from ..types.recent_calls import INTEGER_FIELDS, Duration, Range, RecentCall
 
 RecentCallsDuration = Literal["today", "yesterday", "week", "month", "allhistory"]
 DURATIONS: Final = ("today", "yesterday", "week", "month", "allhistory")

@@ -19,8 +19,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from .._client import ContactCenter
 from .._formats import decode_csv
 from .._pagination import OffsetPaginator
+from .._resources.stats import Stats
 from .._serialize import json_line, to_dict
-from ..resources.stats import Stats
 from ._main import Settings, fail, program, run
 
 ExportFormat = Literal["jsonl", "csv"]

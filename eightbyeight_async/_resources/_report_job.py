@@ -10,7 +10,7 @@ import os
 import warnings
 from collections.abc import AsyncIterator, Generator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final
 
 import anyio
 import httpx
@@ -31,7 +31,8 @@ from .._redact import redact_text, redact_url
 from .._retry import parse_retry_after
 from .._safe_files import Staging, disposition_filename, safe_filename
 from .._validate import is_seconds
-from ..models.analytics import (
+from ..types.analytics import (
+    ReportFormat,
     ReportLink,
     ReportLinks,
     ReportRow,
@@ -45,8 +46,6 @@ from ..models.analytics import (
 
 if TYPE_CHECKING:
     from .analytics import Analytics
-
-ReportFormat = Literal["csv", "xlsx"]
 
 JSON_ROW_CAP = 10_000
 """Rows the JSON data pages serve at most; the download has every row."""

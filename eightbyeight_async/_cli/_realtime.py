@@ -10,8 +10,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
-from ..models.realtime import RealtimeAgent, RealtimeQueue
-from ..resources.realtime import RealtimeSnapshot
+from ..types.realtime import RealtimeAgent, RealtimeQueue, RealtimeSnapshot
 from ._main import Settings, cancel_on_signal, program, run
 
 

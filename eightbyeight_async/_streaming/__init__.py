@@ -1,0 +1,1 @@
+"""The SAPI streaming reader behind `cc.streaming`: framing, delivery tracking, checkpoints."""
