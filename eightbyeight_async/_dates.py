@@ -2,8 +2,7 @@
 
 A `DateRange` holds one or two bounds, each a `date` (midnight), a `datetime` (naive: in the
 `tz=` or tenant zone; aware: an exact instant) or a `RelativeDay` (`today`, `today-Nd`).
-It parses and renders the documented forms and, for the sandbox, resolves to the half-open
-interval of instants the server selects.
+It parses and renders the documented forms.
 """
 
 from __future__ import annotations
@@ -35,7 +34,6 @@ _COMPACT = re.compile(
     r"(?P<zone>Z|[+-][0-9]{2}:?[0-9]{2})?"
 )
 _RELATIVE = re.compile(r"today(?:-(?P<days>[0-9]+)d)?")
-_DAY = timedelta(days=1)
 
 
 def _invalid(reason: str) -> InvalidArgumentError:
@@ -160,43 +158,6 @@ class DateRange:
         if self.end is None:
             return _format_bound(self.start)
         return f"{_format_bound(self.start)},{_format_bound(self.end)}"
-
-    def resolve(self, now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
-        """The half-open [start, end) interval this selects, as aware datetimes in UTC.
-
-        Dates and relative days are midnight in `tz`; naive datetimes are wall time in `tz`;
-        `now` (aware) fixes what `today` means. A lone bound runs one calendar day in `tz`
-        (23 or 25 hours across a DST change). UTC keeps comparison and subtraction exact.
-        """
-        if now.utcoffset() is None:
-            raise InvalidArgumentError("resolve() needs an aware `now` datetime")
-        today = now.astimezone(tz).date()
-        try:
-            start = _instant(self.start, today, tz)
-            if self.end is None:
-                return start, _localize(start.astimezone(tz).replace(tzinfo=None) + _DAY, tz)
-            end = _instant(self.end, today, tz)
-        except OverflowError:  # 9999-12-31 in a zone west of UTC, or its following day
-            raise _invalid(f"{self.to_query()} runs past the years Python can represent") from None
-        if end < start:
-            raise _invalid(f"the range ends before it starts ({self.to_query()})")
-        return start, end
-
-
-def _localize(wall: datetime, tz: tzinfo) -> datetime:
-    """The UTC instant of a wall time in `tz` (a time skipped by DST moves forward)."""
-    return wall.replace(tzinfo=tz).astimezone(timezone.utc)
-
-
-def _instant(bound: Bound, today: date, tz: tzinfo) -> datetime:
-    """The UTC instant a bound denotes, given today's date and the zone."""
-    if isinstance(bound, RelativeDay):
-        bound = bound.to_date(today)
-    if not isinstance(bound, datetime):
-        return _localize(datetime.combine(bound, time()), tz)
-    if bound.utcoffset() is None:
-        return _localize(bound, tz)
-    return bound.astimezone(timezone.utc)
 
 
 def _format_bound(bound: Bound) -> str:

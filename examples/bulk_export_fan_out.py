@@ -37,7 +37,7 @@ async def main() -> None:
         print("busiest agents:", ", ".join(f"{a} ({n})" for a, n in per_agent.most_common(3)))
         if sb is not None:
             expected = sum(
-                len(sb.expected(f"agents/{agent_id}/interactions", d=options.dates))
+                len(sb.truth.stats(f"agents/{agent_id}/interactions", d=options.dates))
                 for agent_id in agent_ids
             )
             print(f"matches the sandbox's ground truth: {total == expected}")

@@ -36,7 +36,7 @@ async def main() -> None:
         async with sb.client(retry=RetryPolicy(initial_backoff=0.05)) as cc:
             interactions = [i async for i in cc.stats.all_interactions(dates=dates)]
         elapsed = time.perf_counter() - started
-        expected = sb.expected("allinteractions", d=f"{dates[0]},{dates[1]}")
+        expected = sb.truth.stats("allinteractions", d=f"{dates[0]},{dates[1]}")
         exact = [i.interaction_id for i in interactions] == [
             int(r["interaction-id"]) for r in expected
         ]

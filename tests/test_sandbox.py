@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import anyio
 import httpx
@@ -13,15 +14,14 @@ import pytest
 from eightbyeight_async import AuthenticationError, DecodeError, RetryPolicy
 from eightbyeight_async._formats import decode_body, decode_json, unwrap_collection
 from eightbyeight_async.sandbox import FaultPlan, Sandbox, SandboxError, TenantSpec, generate_tenant
-from eightbyeight_async.sandbox._faults import MALFORMED_BODY
+from eightbyeight_async.sandbox.services._faults import MALFORMED_BODY
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(seed=7, agents=120) as sandbox:
-        yield sandbox
+def sandbox_options() -> dict[str, Any]:
+    return {"seed": 7, "agents": 120}
 
 
 @pytest.fixture
@@ -29,7 +29,6 @@ def http(sb: Sandbox) -> Iterator[httpx.Client]:
     auth = (sb.tenant_name, sb.credentials.data_token)
     with httpx.Client(base_url=sb.base_url, auth=auth) as client:
         yield client
-    sb.faults.clear()
 
 
 def records(http: httpx.Client, path: str, fmt: str, *, n: int = 1) -> list[dict[str, object]]:

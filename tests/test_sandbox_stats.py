@@ -15,8 +15,8 @@ import pytest
 
 from eightbyeight_async._formats import decode_body, unwrap_collection
 from eightbyeight_async.sandbox import Sandbox, StatsQueryError, TenantSpec, generate_tenant
-from eightbyeight_async.sandbox._entities import ONLINE_BUCKETS, Record
-from eightbyeight_async.sandbox._stats import ROUTES
+from eightbyeight_async.sandbox.services._stats import ROUTES
+from eightbyeight_async.sandbox.tenant._entities import ONLINE_BUCKETS, Record
 
 TENANT_ZONE = ZoneInfo("America/Los_Angeles")
 QUEUED_TYPES = ("", "Web Callback")
@@ -24,13 +24,20 @@ DAY = dt.timedelta(days=1)
 
 
 @pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(seed=3, agents=10, days=8, interactions_per_day=120) as sandbox:
-        yield sandbox
+def sandbox_options() -> dict[str, Any]:
+    return {"seed": 3, "agents": 10, "days": 8, "interactions_per_day": 120}
+
+
+@pytest.fixture
+def sb(shared_sandbox: Sandbox) -> Sandbox:
+    """The module's sandbox without the reset between tests: these tests only read the
+    statistics API, which has no state to change (no faults, no controls are set here)."""
+    return shared_sandbox
 
 
 @pytest.fixture(scope="module")
-def http(sb: Sandbox) -> Iterator[httpx.Client]:
+def http(shared_sandbox: Sandbox) -> Iterator[httpx.Client]:
+    sb = shared_sandbox
     auth = (sb.tenant_name, sb.credentials.data_token)
     with httpx.Client(base_url=f"{sb.base_url}/api/stats/", auth=auth) as client:
         yield client
@@ -151,7 +158,7 @@ def test_every_path_answers_in_every_format_with_the_documented_elements(
 ) -> None:
     path = concrete(route.path, ids(sb))
     entity = route.view.entity
-    wanted = sb.expected(path, d=everything(sb))
+    wanted = sb.truth.stats(path, d=everything(sb))
     assert wanted, f"{path} should list records for this test to mean anything"
     page = wanted[:50]
     for record in page:
@@ -503,34 +510,34 @@ def test_the_generator_is_deterministic_and_spreads_interactions_over_the_days()
 
 def test_expected_accepts_underscored_names_lists_and_prefixed_paths(sb: Sandbox) -> None:
     agent = ids(sb)["agents"]
-    direct = sb.expected(f"agents/{agent}/interactions", d=everything(sb), media_type="T")
+    direct = sb.truth.stats(f"agents/{agent}/interactions", d=everything(sb), media_type="T")
     inline = f"/api/stats/agents/{agent}/interactions.json?media-type=T&d={everything(sb)}"
-    assert direct == sb.expected(inline)
-    both = sb.expected("allinteractions", d=everything(sb), interaction_type=["DAA", "Consult"])
+    assert direct == sb.truth.stats(inline)
+    both = sb.truth.stats("allinteractions", d=everything(sb), interaction_type=["DAA", "Consult"])
     assert {r["interaction-type"] for r in both} == {"DAA", "Consult"}
     span = (today(sb) - 3 * DAY, today(sb))
-    assert sb.expected("allinteractions", d=span) == sb.expected(
+    assert sb.truth.stats("allinteractions", d=span) == sb.truth.stats(
         "allinteractions", d=f"{span[0]},{span[1]}"
     )
-    activity = sb.expected(f"agents/{agent}/activities", d=everything(sb))[0]
-    assert sb.expected(
+    activity = sb.truth.stats(f"agents/{agent}/activities", d=everything(sb))[0]
+    assert sb.truth.stats(
         f"agents/{agent}/activities", d=everything(sb), transaction_id=activity["transaction_id"]
     ) == [activity]
 
 
 def test_expected_refuses_n_and_reports_404_and_400(sb: Sandbox) -> None:
     with pytest.raises(TypeError):
-        sb.expected("agents", n=51)
+        sb.truth.stats("agents", n=51)
     with pytest.raises(StatsQueryError) as missing:
-        sb.expected("agents/nobody/interactions")
+        sb.truth.stats("agents/nobody/interactions")
     assert missing.value.status == 404
     with pytest.raises(StatsQueryError) as bad:
-        sb.expected("allinteractions", d="soon")
+        sb.truth.stats("allinteractions", d="soon")
     assert bad.value.status == 400
 
 
 def test_expected_returns_copies(sb: Sandbox) -> None:
-    first = sb.expected(f"queues/{ids(sb)['queues']}/online_slas", d=everything(sb))[0]
+    first = sb.truth.stats(f"queues/{ids(sb)['queues']}/online_slas", d=everything(sb))[0]
     first["accepted"]["t0-5sec"] = "changed"
-    again = sb.expected(f"queues/{ids(sb)['queues']}/online_slas", d=everything(sb))[0]
+    again = sb.truth.stats(f"queues/{ids(sb)['queues']}/online_slas", d=everything(sb))[0]
     assert again["accepted"]["t0-5sec"] != "changed"

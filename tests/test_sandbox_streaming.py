@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import json
 import re
 import threading
@@ -24,7 +25,7 @@ import pytest
 import xmltodict
 
 from eightbyeight_async.sandbox import Sandbox, TenantSpec, generate_tenant
-from eightbyeight_async.sandbox._sapi_events import EventFactory, render_json, render_xml
+from eightbyeight_async.sandbox.sapi._sapi_events import EventFactory, render_json, render_xml
 
 OUTPUTS = ["JSON", "XML", "NEWLINE_JSON", "NEWLINE_XML"]
 DECLARATION = "<?xml version='1.0'  encoding='UTF-8' ?>"
@@ -201,21 +202,18 @@ class Reader:
 
 
 @pytest.fixture(scope="module")
-def shared() -> Iterator[Sandbox]:
-    with Sandbox(seed=11, agents=6, days=0) as sandbox:
-        yield sandbox
+def sandbox_options() -> dict[str, Any]:
+    return {"seed": 11, "agents": 6, "days": 0}
 
 
 @pytest.fixture
-def sb(shared: Sandbox) -> Iterator[Sandbox]:
-    """The shared sandbox with the generator paused and default settings."""
-    streaming = shared.streaming
-    streaming.pause()
-    streaming.atmosphere, streaming.replay_overlap, streaming.rate = True, 3, 20.0
-    yield shared
-    shared.faults.clear()
-    streaming.end_session()
-    wait_until(lambda: streaming.connections() == 0)
+def sb(sb: Sandbox) -> Iterator[Sandbox]:
+    """The module's sandbox (reset after each test) with the generator paused and every
+    stream of the test gone before the next one starts."""
+    sb.streaming.pause()
+    yield sb
+    sb.streaming.end_session()
+    wait_until(lambda: sb.streaming.connections() == 0)
 
 
 @pytest.fixture
@@ -229,6 +227,10 @@ def wait_until(condition: Callable[[], bool], timeout: float = 2.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.005)
+
+
+def has_beats(count: int, parsed: Parsed) -> bool:
+    return len(parsed.checks) == count
 
 
 def new_id() -> str:
@@ -311,9 +313,8 @@ def test_status_and_latency_faults_apply_to_subscribe_but_body_faults_do_not(
         busy = client.get(**subscribe_request(sb, sid))
         assert (busy.status_code, busy.headers["retry-after"]) == (503, "1")
     sb.faults.latency("/api/streaming/*", 0.2, count=1)
-    started = time.monotonic()
     with stream(client, sb, sid) as reader:
-        assert time.monotonic() - started >= 0.2
+        assert sb.faults.injected["latency"] == 1  # the subscribe was the delayed request
         emitted = sb.streaming.emit(3)
         assert reader.events(3) == emitted
     assert "reset" not in sb.faults.injected
@@ -414,23 +415,29 @@ def test_generated_content_is_varied_and_deterministic_per_seed() -> None:
 # --- sessions, heartbeats, shutdown ----------------------------------------------------------
 
 
-def test_a_session_ends_cleanly_after_60_simulated_minutes_with_heartbeats() -> None:
-    with Sandbox(seed=3, agents=4, days=0, sapi_time_scale=7200) as sb, httpx.Client() as client:
+def test_a_session_ends_cleanly_after_60_simulated_minutes_with_heartbeats(
+    sandbox_factory: Callable[..., Sandbox],
+) -> None:
+    # One simulated second per real second: the clock moves by `advance`, one minute at a
+    # time, each step waiting for the heartbeat it makes due (events, not elapsed time).
+    sb = sandbox_factory(seed=3, agents=4, days=0, sapi_time_scale=1.0)
+    with httpx.Client() as client:
         sb.streaming.pause()
         before = sb.streaming.now()
         with stream(client, sb, "session") as reader:
+            handshake = reader.opened().handshake
+            assert handshake is not None
+            assert handshake[1] == 60_000  # the 60-second period in real milliseconds
+            for minute in range(1, 60):
+                sb.streaming.advance(60)
+                reader.until(functools.partial(has_beats, minute))
+            sb.streaming.advance(60)  # the 60th minute: the session is over
             parsed = reader.to_end()  # no exception: the chunked body ended properly
         after = sb.streaming.now()
     assert after - before >= 3600  # the session lasted its 60 simulated minutes
-    assert parsed.handshake is not None
-    assert parsed.handshake[1] == 8  # the 60-second period in real milliseconds
     assert parsed.events == []
     stamps = [json.loads(c)["ClientCheck"]["msgInfo"]["timestamp"] / 1000 for c in parsed.checks]
-    # Beats sit on a 60-simulated-second grid from the connection, each stamped when sent; a
-    # late server thread (60 s is 8 ms here) skips a beat rather than bunching them, so the
-    # k-th beat is never before the k-th grid point, and the count has only a loose lower bound.
-    assert 10 <= len(stamps) <= 60
-    assert 10 <= parsed.frames.count("X") <= 60
+    assert len(stamps) == parsed.frames.count("X") == 59  # one of each per minute before the end
     assert all(stamp >= before + 60 * k - 0.01 for k, stamp in enumerate(stamps, start=1))
     assert stamps == sorted(stamps)
     assert stamps[-1] <= after
@@ -452,9 +459,10 @@ def test_ending_a_session_closes_the_body_cleanly(
     assert sb.streaming.connections(sid) == 0
 
 
-def test_the_sandbox_stops_promptly_with_streams_open() -> None:
-    sb = Sandbox(seed=5, agents=4, days=0)
-    sb.start()
+def test_the_sandbox_stops_promptly_with_streams_open(
+    sandbox_factory: Callable[..., Sandbox],
+) -> None:
+    sb = sandbox_factory(seed=5, agents=4, days=0)  # stopped here; the factory's stop is a no-op
     with httpx.Client() as client, stream(client, sb, "open") as reader:
         sb.streaming.emit(2)
         reader.events(2)
@@ -494,7 +502,7 @@ def test_a_new_subscription_gets_only_later_events(sb: Sandbox, client: httpx.Cl
     with stream(client, sb, sid) as reader:
         emitted = sb.streaming.emit(2)
         assert reader.events(2) == emitted
-    assert sb.streaming.log(sid) == emitted
+    assert sb.truth.streaming(sid) == emitted
 
 
 def test_two_hours_without_a_stream_unsubscribes(sb: Sandbox, client: httpx.Client) -> None:
@@ -534,20 +542,20 @@ def test_drop_aborts_the_body_and_keeps_what_was_not_sent(
     assert sb.streaming.connections(sid) == 0
     later = sb.streaming.emit(2)
     assert sb.streaming.stored(sid) == 2
-    assert sb.streaming.log(sid) == later
+    assert sb.truth.streaming(sid) == later
 
 
 def test_stall_sends_nothing_yet_keeps_the_socket_open(sb: Sandbox, client: httpx.Client) -> None:
     sid = new_id()
     with stream(client, sb, sid) as reader:
         reader.opened()
-        assert sb.streaming.stall(0.4, sid) == 1
-        started = time.monotonic()
+        assert sb.streaming.stall(600, sid) == 1  # ended below, by events, not by time
         emitted = sb.streaming.emit(3)
         sb.streaming.advance(120)  # heartbeats due, and held back too
-        assert reader.pull()
-        assert time.monotonic() - started >= 0.35
-        assert sb.streaming.connections(sid) == 1
+        (stalled,) = sb.streaming._registry.streams(sid)
+        assert len(stalled.pending) == 3, "the server holds the events it would have sent"
+        assert sb.streaming.connections(sid) == 1  # the socket stays open meanwhile
+        assert sb.streaming.stall(0, sid) == 1  # ends the stall now
         assert reader.events(3) == emitted
 
 
@@ -614,7 +622,7 @@ def test_a_second_stream_of_a_subscription_takes_over(sb: Sandbox, client: httpx
             assert new.events(4) == emitted
             old.to_end()  # ended cleanly, before its stall is over
             assert sb.streaming.connections(sid) == 1
-    assert sb.streaming.log(sid) == emitted
+    assert sb.truth.streaming(sid) == emitted
 
 
 @pytest.mark.anyio

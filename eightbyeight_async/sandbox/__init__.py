@@ -7,15 +7,20 @@ Needs the `sandbox` extra (`pip install 'eightbyeight-async[sandbox]'`).
             ...
 """
 
-from ._analytics import AnalyticsService
-from ._attachments import HOSTILE_ARCHIVES, AttachedFile, AttachmentsService, hostile_archive
-from ._faults import FaultPlan, FaultRule
-from ._recording_control import AgentRecording, RecordingControlService
-from ._recordings import RecordingsService
 from ._server import Sandbox, SandboxError
-from ._stats import StatsQueryError
-from ._streaming import StreamingServer
-from ._tenant import Credentials, Tenant, TenantSpec, generate_tenant
+from .sapi._streaming import StreamingServer
+from .services._analytics import AnalyticsService
+from .services._attachments import (
+    HOSTILE_ARCHIVES,
+    AttachedFile,
+    AttachmentsService,
+    hostile_archive,
+)
+from .services._faults import FaultPlan, FaultRule
+from .services._recording_control import AgentRecording, RecordingControlService
+from .services._recordings import RecordingsService
+from .services._stats import StatsQueryError
+from .tenant._tenant import Credentials, Tenant, TenantSpec, generate_tenant
 
 __all__ = [
     "HOSTILE_ARCHIVES",

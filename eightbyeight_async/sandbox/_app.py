@@ -2,36 +2,32 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
-from ._analytics import PATH as ANALYTICS_PATH
-from ._analytics import REGION_PATH as ANALYTICS_REGION_PATH
-from ._analytics import AnalyticsApi
-from ._attachments import PATH as ATTACHMENTS_PATH
-from ._callbacks import CREATE_PATH as CALLBACK_CREATE_PATH
-from ._callbacks import DELETE_PATH as CALLBACK_DELETE_PATH
-from ._external_ivr import PATH as EXTERNAL_IVR_PATH
-from ._faults import FaultMiddleware
-from ._interaction_data import GUID_PATH as INTERACTION_DATA_GUID_PATH
-from ._interaction_data import PATH as INTERACTION_DATA_PATH
-from ._realtime import PATH as REALTIME_PATH
-from ._recent_calls import PATH as RECENT_CALLS_PATH
-from ._recording_control import PATH as RECORDING_CONTROL_PATH
-from ._recordings import PATH as RECORDINGS_PATH
-from ._schedules import PATH as SCHEDULES_PATH
-from ._stats import StatsApi
-from ._streaming_wire import PATH as STREAMING_PATH
-from ._streaming_wire import StreamEndpoint
-
-if TYPE_CHECKING:
-    from ._server import Sandbox
+from ._services import Services
+from .sapi._streaming_wire import PATH as STREAMING_PATH
+from .sapi._streaming_wire import StreamEndpoint
+from .services._analytics import PATH as ANALYTICS_PATH
+from .services._analytics import REGION_PATH as ANALYTICS_REGION_PATH
+from .services._analytics import AnalyticsApi
+from .services._attachments import PATH as ATTACHMENTS_PATH
+from .services._callbacks import CREATE_PATH as CALLBACK_CREATE_PATH
+from .services._callbacks import DELETE_PATH as CALLBACK_DELETE_PATH
+from .services._external_ivr import PATH as EXTERNAL_IVR_PATH
+from .services._faults import FaultMiddleware
+from .services._interaction_data import GUID_PATH as INTERACTION_DATA_GUID_PATH
+from .services._interaction_data import PATH as INTERACTION_DATA_PATH
+from .services._realtime import PATH as REALTIME_PATH
+from .services._recent_calls import PATH as RECENT_CALLS_PATH
+from .services._recording_control import PATH as RECORDING_CONTROL_PATH
+from .services._recordings import PATH as RECORDINGS_PATH
+from .services._schedules import PATH as SCHEDULES_PATH
+from .services._stats import StatsApi
 
 
-def build_app(sandbox: Sandbox) -> ASGIApp:
+def build_app(sandbox: Services) -> ASGIApp:
     """The application serving one tenant: contact-center paths and the api.8x8.com paths.
 
     Each simulated API keeps its state on the `Sandbox` (`sb.stats`, `sb.streaming`, ...),

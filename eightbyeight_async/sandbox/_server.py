@@ -18,22 +18,23 @@ import anyio.to_thread
 import uvicorn
 
 from .._client import ContactCenter
-from ._analytics import AnalyticsService
 from ._app import build_app
-from ._attachments import AttachmentsService
-from ._auth import TokenIssuer
-from ._callbacks import CallbacksService
-from ._external_ivr import ExternalIvrService
-from ._faults import FaultPlan, suppress_injected_reset_logs
-from ._interaction_data import InteractionDataService
-from ._realtime import RealtimeService
-from ._recent_calls import RecentCallsService
-from ._recording_control import RecordingControlService
-from ._recordings import RecordingsService
-from ._schedules import SchedulesService
-from ._stats import StatsService
-from ._streaming import StreamingServer
-from ._tenant import DEFAULT_NOW, Credentials, Tenant, TenantSpec, generate_tenant
+from ._truth import GroundTruth
+from .sapi._streaming import StreamingServer
+from .services._analytics import AnalyticsService
+from .services._attachments import AttachmentsService
+from .services._auth import TokenIssuer
+from .services._callbacks import CallbacksService
+from .services._external_ivr import ExternalIvrService
+from .services._faults import FaultPlan, suppress_injected_reset_logs
+from .services._interaction_data import InteractionDataService
+from .services._realtime import RealtimeService
+from .services._recent_calls import RecentCallsService
+from .services._recording_control import RecordingControlService
+from .services._recordings import RecordingsService
+from .services._schedules import SchedulesService
+from .services._stats import StatsService
+from .tenant._tenant import DEFAULT_NOW, Credentials, Tenant, TenantSpec, generate_tenant
 
 LOOPBACK = "127.0.0.1"
 STARTUP_TIMEOUT = 10.0
@@ -49,7 +50,9 @@ class Sandbox:
 
     `async with Sandbox(seed=1) as sb:` (or plain `with`) serves a seeded tenant at
     `sb.base_url`; `sb.client()` is a `ContactCenter` configured for it; `sb.tenant` holds
-    the raw ground truth; `sb.expected(path, **query)` is what a statistics listing selects;
+    the raw generated data; `sb.truth` what each API should answer (`sb.truth.stats(path,
+    **query)`, `.recent_calls(**body)`, `.analytics_rows(id)`, `.streaming(id)`); `sb.reset()`
+    restores the initial state;
     `sb.faults` injects faults; `sb.open_connections` counts live sockets; `sb.streaming`
     runs the Streaming API (SAPI) on a simulated clock, `sapi_time_scale` simulated seconds
     per real second (3600: a 60-minute session lasts one real second).
@@ -99,6 +102,8 @@ class Sandbox:
         self.external_ivr = ExternalIvrService(self.tenant)
         self.analytics = AnalyticsService(self.tenant, self.tokens)
         self.attachments = AttachmentsService(self.tenant, seed=seed)
+        self.truth = GroundTruth(self)
+        """What each API should answer (`sb.truth.stats(path, **query)`, ...): see `_truth`."""
         self._port = port
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -162,23 +167,31 @@ class Sandbox:
         }
         return ContactCenter(**{**settings, **overrides})
 
-    def expected(self, path: str, **query: object) -> list[dict[str, Any]]:
-        """Every record `GET /api/stats/{path}` with `query` selects, unpaged, as served.
+    def reset(self) -> None:
+        """Put every service back to its initial state, without restarting the server.
 
-        The same selection the server makes (and the same code), so a test can check an
-        export against it: `path` is relative to `/api/stats/` (a leading `/api/stats/`, a
-        format suffix and an inline `?query` are accepted too), e.g.
-        `sb.expected("agents/fred/interactions", d="today-7d,today", media_type="T")`.
-        Query names are wire names; `_` stands for `-` unless the field itself has an
-        underscore (`transaction_id`). Values are strings or anything `str()` renders; a list
-        means any of its values; `d` may also be a `DateRange`, a date, a datetime or a
-        (start, end) pair, as the client accepts. `n` is refused (this is unpaged).
-
-        Records are copies: wire names to wire strings, SLA buckets as nested dicts. An
-        unknown path or id raises StatsQueryError with `status` 404; a bad `d`, `tz` or
-        query variable, one with `status` 400.
+        Web callbacks, recordings and transcripts, real-time values, recording control,
+        interaction data, External IVR actions, attachments, schedule delays, analytics jobs
+        and controls, OAuth tokens, fault rules and request counters return to what a new
+        `Sandbox` with the same arguments has; SAPI streams open now end cleanly and every
+        subscription, backlog, hold or pause is forgotten. The tenant data never changes.
+        Clients keep their connections (an OAuth client fetches a new token on its next 401).
         """
-        return self.stats.expected(path, query)
+        for service in (
+            self.callbacks,
+            self.recordings,
+            self.realtime,
+            self.recording_control,
+            self.interaction_data,
+            self.external_ivr,
+            self.attachments,
+            self.schedules,
+            self.analytics,
+            self.tokens,
+            self.streaming,
+        ):
+            service.reset()
+        self.faults.clear(counters=True)
 
     def start(self) -> None:
         """Bind the port and serve from a background thread; returns once accepting."""

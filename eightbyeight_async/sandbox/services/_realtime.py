@@ -12,10 +12,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from ..tenant._entities import Entity
+from ..tenant._tenant import Tenant
 from ._auth import check_basic
-from ._entities import Entity
 from ._render import CONTENT_TYPES, render_json, render_xml
-from ._tenant import Tenant
 
 PATH = "/api/rtstats/stats/{path:path}"
 AGENTS = Entity("agents", "agent", ())
@@ -114,10 +114,17 @@ class RealtimeService:
 
     def __init__(self, tenant: Tenant, seed: int = 0) -> None:
         self.tenant = tenant
-        rng = random.Random(f"{seed}:realtime")
+        self._seed = seed
         self._lock = threading.Lock()
-        self._agents = {a["agent-id"]: _agent(rng, a, i) for i, a in enumerate(tenant.agents)}
-        self._queues = {q["queue-id"]: _queue(rng, q) for q in tenant.queues}
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the seeded real-time state of every agent and queue."""
+        rng = random.Random(f"{self._seed}:realtime")
+        agents = {a["agent-id"]: _agent(rng, a, i) for i, a in enumerate(self.tenant.agents)}
+        queues = {q["queue-id"]: _queue(rng, q) for q in self.tenant.queues}
+        with self._lock:
+            self._agents, self._queues = agents, queues
 
     def agents(self) -> dict[str, dict[str, str]]:
         """Every agent's record (copies), by agent id."""

@@ -7,7 +7,7 @@ Controls on `sb.analytics`: `delay`, `fail_reports`, `hold_reports` and `release
 that stay IN_PROGRESS until the test lets them finish), `retry_after` (a `Retry-After` on
 IN_PROGRESS status answers), `tenant_ids` (a multi-tenant customer: `X-Tenant-Info` required),
 `content_disposition` (a raw `Content-Disposition`, to test unsafe names). Ground truth:
-`expected_rows(report_id)`, every row of a report as the wire carries it.
+`sb.truth.analytics_rows(report_id)`, every row of a report as the wire carries it.
 
 Where the document is silent, the sandbox's choices: data, download and links of a report that
 is not DONE answer 400; `size` above 1000 is a 400; `X-Total-Elements` is the report's true row
@@ -37,10 +37,10 @@ try:  # the `speedups` extra renders pages ~10x faster
 except ImportError:  # pragma: no cover - depends on the installation
     orjson = None  # type: ignore[assignment]
 
-from ._analytics_data import REPORT_TYPES, ReportData, WireRow
-from ._analytics_rules import RequestRejected, parse_report_spec
+from ..tenant._analytics_data import REPORT_TYPES, ReportData
+from ..tenant._analytics_rules import RequestRejected, parse_report_spec
+from ..tenant._tenant import Tenant
 from ._auth import TokenIssuer
-from ._tenant import Tenant
 
 JSON_CAP = 10_000
 """Rows the JSON data pages serve at most (the document's cap); downloads have all."""
@@ -104,6 +104,11 @@ class AnalyticsService:
     def __init__(self, tenant: Tenant, tokens: TokenIssuer) -> None:
         self.tenant = tenant
         self.tokens = tokens
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the initial state: no report jobs, ids from the first, default controls."""
         self.delay = 0.2
         """Seconds a new report stays IN_PROGRESS."""
         self.fail_reports = False
@@ -118,9 +123,9 @@ class AnalyticsService:
         self.content_disposition: str | None = None
         """When set, the raw `Content-Disposition` downloads carry (default: `attachment;
         filename="<title>.<csv|xlsx>"`), to test unsafe names."""
-        self._lock = threading.Lock()
-        self._ids = itertools.count(FIRST_REPORT_ID)
-        self._reports: dict[int, Report] = {}
+        with self._lock:
+            self._ids = itertools.count(FIRST_REPORT_ID)
+            self._reports: dict[int, Report] = {}
         self.status_checks = 0
 
     def create(self, body: Any) -> Report:
@@ -145,13 +150,6 @@ class AnalyticsService:
         """The report with this id, or None."""
         with self._lock:
             return self._reports.get(int(report_id))
-
-    def expected_rows(self, report_id: int | str) -> list[WireRow]:
-        """Every row of a report (past the JSON cap too), as the wire carries them."""
-        report = self.report(report_id)
-        if report is None:
-            raise KeyError(f"no report {report_id}")
-        return list(report.data.rows())
 
 
 class AnalyticsApi:

@@ -22,7 +22,6 @@ import heapq
 import random
 from collections.abc import Sequence
 from itertools import count
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ._entities import ONLINE_MEDIA, Record
@@ -39,10 +38,8 @@ from ._tenant_shifts import (
     StatusEvent,
     agent_clocks,
 )
+from ._tenant_spec import TenantSpec
 from ._tenant_world import Directory, Plan, World
-
-if TYPE_CHECKING:
-    from ._tenant import TenantSpec
 
 __all__ = ["Directory", "Events", "generate_events"]
 

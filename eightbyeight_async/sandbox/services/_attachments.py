@@ -30,8 +30,8 @@ import attrs
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
-from ._auth import BASIC_CHALLENGE, check_basic
-from ._tenant import Tenant
+from ..tenant._tenant import Tenant
+from ._auth import require_basic
 
 Kind = Literal["case", "followup", "faq"]
 KINDS: tuple[Kind, ...] = ("case", "followup", "faq")
@@ -95,8 +95,14 @@ class AttachmentsService:
     def __init__(self, tenant: Tenant, seed: int = 0) -> None:
         self._credentials = tenant.credentials
         self._lock = threading.Lock()
-        self._files: dict[tuple[str, str], list[AttachedFile]] = _seeded_files(seed)
-        self._raw: dict[tuple[str, str], RawAnswer] = {}
+        self._seed = seed
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the seeded files, with no raw answers."""
+        with self._lock:
+            self._files: dict[tuple[str, str], list[AttachedFile]] = _seeded_files(self._seed)
+            self._raw: dict[tuple[str, str], RawAnswer] = {}
 
     def ids(self, kind: Kind) -> list[str]:
         """The ids of the objects of `kind` that have attachments."""
@@ -137,9 +143,9 @@ class AttachmentsService:
 
     async def endpoint(self, request: Request) -> Response:
         """`GET /api/ccm/attachments/{kind}/{object_id}`."""
-        denied = check_basic(request, self._credentials.tenant_name, self._credentials.data_token)
+        denied = require_basic(request, self._credentials.tenant_name, self._credentials.data_token)
         if denied is not None:
-            return PlainTextResponse("Unauthorized", 401, headers=BASIC_CHALLENGE)
+            return denied
         kind, object_id = request.path_params["kind"], request.path_params["object_id"]
         if kind not in _ID_SYNTAX:
             return PlainTextResponse(f"Not found: no attachments of {kind!r} objects", 404)

@@ -13,15 +13,14 @@ position (every fourth agent has recording disabled, every third is not on a cal
 
 from __future__ import annotations
 
-import secrets
 import threading
 
 import attrs
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from ._auth import BASIC_CHALLENGE, basic_credentials
-from ._tenant import Tenant
+from ..tenant._tenant import Tenant
+from ._auth import require_action_token
 
 PATH = "/api/tstats/rccontrol/{action}/{tenant}/{kind}/{who}"
 ACTIONS = ("pause", "resume")
@@ -54,13 +53,18 @@ class RecordingControlService:
     def __init__(self, tenant: Tenant) -> None:
         self._tenant = tenant
         self._lock = threading.Lock()
-        self._agents = {
-            agent["agent-id"]: AgentRecording(enabled=i % 4 != 3, active=i % 3 != 2)
-            for i, agent in enumerate(tenant.agents)
-        }
         self._emails = {agent["email-address"]: agent["agent-id"] for agent in tenant.agents}
-        self.log: list[ControlRequest] = []
-        """Every 200 answer, in order."""
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the initial recording state of every agent, with an empty log."""
+        with self._lock:
+            self._agents = {
+                agent["agent-id"]: AgentRecording(enabled=i % 4 != 3, active=i % 3 != 2)
+                for i, agent in enumerate(self._tenant.agents)
+            }
+            self.log: list[ControlRequest] = []
+            """Every 200 answer, in order."""
 
     # --- ground truth and controls -----------------------------------------------------
 
@@ -96,10 +100,9 @@ class RecordingControlService:
     async def endpoint(self, request: Request) -> Response:
         """`PUT /api/tstats/rccontrol/{action}/{tenantId}/{agentId|email}/{value}`."""
         params = request.path_params
-        given = basic_credentials(request)
-        expected = (self._tenant.credentials.tenant_name, self._tenant.credentials.action_token)
-        if given is None or not all(map(secrets.compare_digest, given, expected)):
-            return PlainTextResponse("Unauthorized", 401, headers=BASIC_CHALLENGE)
+        denied = require_action_token(request, self._tenant.credentials)
+        if denied is not None:
+            return denied
         if params["tenant"] != self._tenant.name:
             return PlainTextResponse("Unauthorized: not this tenant", 401)
         if params["action"] not in ACTIONS:

@@ -47,6 +47,12 @@ class SimClock:
         """The simulated time, in epoch seconds."""
         return self._start + (time.monotonic() - self._origin) * self._scale + self._offset
 
+    def restart(self) -> None:
+        """Back to the start time, running from now."""
+        with self._lock:
+            self._origin = time.monotonic()
+            self._offset = 0.0
+
     def advance(self, seconds: float) -> None:
         """Jump forward by `seconds` simulated seconds."""
         if seconds < 0:

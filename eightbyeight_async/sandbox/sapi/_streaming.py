@@ -101,10 +101,10 @@ from typing import Any
 
 import anyio
 
+from ..tenant._tenant import Tenant
 from ._sapi_events import EventFactory
 from ._streaming_registry import BACKLOG_SECONDS, MAX_STREAMS, Registry, nudge
 from ._streaming_state import Ending, OutputType, SapiEvent, SimClock, Stream
-from ._tenant import Tenant
 
 __all__ = ["BACKLOG_SECONDS", "HEARTBEAT_SECONDS", "MAX_STREAMS", "SESSION_SECONDS"]
 
@@ -144,15 +144,31 @@ class StreamingServer:
         self.tenant_name = tenant.name
         self.instance_id = f"sbx-{tenant.name}-sapi-v1"
         self.clock = SimClock(tenant.now.timestamp(), time_scale)
-        self.atmosphere = True
-        self.rate = rate
-        self.replay_overlap = 3
-        self._factory = EventFactory(tenant, seed, self.instance_id)
+        self._initial = (tenant, seed, rate)
         self._registry = Registry(self.clock, history)
-        self._sequence = 0
         self._generated: collections.deque[SapiEvent] = collections.deque(maxlen=history)
-        self._paused = False
         self._closing = False
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the initial state without stopping the server: open streams end cleanly,
+        every subscription and its backlog is forgotten, the clock, the sequence and the
+        event content restart, the generator runs, the settings are the defaults."""
+        tenant, seed, rate = self._initial
+        with self._registry.lock:
+            streams = self._registry.streams(None)
+            for stream in streams:
+                stream.ending = stream.ending or "end"
+            self._registry.subscriptions.clear()
+            self.clock.restart()
+            self.atmosphere = True
+            self.rate = rate
+            self.replay_overlap = 3
+            self._factory = EventFactory(tenant, seed, self.instance_id)
+            self._sequence = 0
+            self._generated.clear()
+            self._paused = False
+        nudge(streams)
 
     def __repr__(self) -> str:
         return (

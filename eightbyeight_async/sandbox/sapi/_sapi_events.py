@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from ._tenant import Tenant
+from ..tenant._tenant import Tenant
 
 XML_DECLARATION = "<?xml version='1.0'  encoding='UTF-8' ?>"
 """The declaration the documented samples start with (two spaces, single quotes)."""

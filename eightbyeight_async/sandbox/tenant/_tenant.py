@@ -42,12 +42,10 @@ from ._entities import (
 )
 from ._tenant_codes import status_codes, transaction_codes
 from ._tenant_events import generate_events
+from ._tenant_spec import DEFAULT_NOW, TenantSpec
 from ._tenant_world import Directory
 
 __all__ = ["DEFAULT_NOW", "Credentials", "Entity", "Record", "Tenant", "TenantSpec"]
-
-DEFAULT_NOW = dt.datetime(2024, 6, 3, 17, 0, 0, tzinfo=dt.timezone.utc)
-"""The fixed "now" of a tenant unless one is given, so the same seed gives the same data."""
 
 # Some values carry characters that must be escaped (&, <, ", a comma, non-ASCII).
 _FIRST = ("Fred", "Alice", "Bob", "Carla", "José", "Zoë", "Mei", "Omar", "Priya", "Sven")
@@ -55,27 +53,6 @@ _LAST = ("Bloggs", "Smith", "Nguyen", "O'Brien", "García", "Müller", "Khan", "
 _GROUPS = ("Support", "East Coast Sales", "Sales & Retention", "Billing", "Escalations <VIP>")
 _COMPANIES = ("acme", "globex", "initech", "umbrella", "hooli", "vandelay")
 _SKILL_LEVELS = ("high", "medium", "low")
-
-
-@attrs.frozen
-class TenantSpec:
-    """How much data to generate, from which seed, ending when, in which time zone."""
-
-    seed: int = 0
-    name: str | None = None
-    groups: int = attrs.field(default=4, validator=attrs.validators.ge(1))
-    agents: int = attrs.field(default=12, validator=attrs.validators.ge(1))
-    queues: int = attrs.field(default=4, validator=attrs.validators.ge(1))
-    campaigns: int = attrs.field(default=2, validator=attrs.validators.ge(0))
-    days: int = attrs.field(default=3, validator=attrs.validators.ge(0))
-    interactions_per_day: int = attrs.field(default=40, validator=attrs.validators.ge(0))
-    now: dt.datetime = attrs.field(default=DEFAULT_NOW)
-    timezone: str = "America/Los_Angeles"
-
-    @now.validator
-    def _aware(self, _attribute: attrs.Attribute[dt.datetime], value: dt.datetime) -> None:
-        if value.utcoffset() is None:
-            raise ValueError("now must be a timezone-aware datetime")
 
 
 @attrs.frozen(repr=False)

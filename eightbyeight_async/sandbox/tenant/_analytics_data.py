@@ -4,7 +4,7 @@ A report is `intervals x first-dimension members x (other-dimension combinations
 subtotal)` rows, plus a grand total: every member of every grouped dimension appears, with
 zeros where nothing happened. Rows are built on demand from their index (a 100,000-row
 report costs only its buckets), the same way for JSON pages, CSV, XLSX and
-`sb.analytics.expected_rows()`.
+`sb.truth.analytics_rows()`.
 
 Metric values are counts and sums of seconds over the interactions created in the row's
 interval (and intraday range) that match its dimension members and the report's filters;

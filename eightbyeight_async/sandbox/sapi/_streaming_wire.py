@@ -16,8 +16,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from ._auth import check_basic
-from ._faults import _InjectedReset
+from ..services._auth import check_basic
+from ..services._faults import _InjectedReset
 from ._sapi_events import client_check, render_json, render_xml, truncated
 from ._streaming import HEARTBEAT_SECONDS, MAX_STREAMS, SESSION_SECONDS, StreamingServer
 from ._streaming_state import OUTPUT_TYPES, OutputType, Stream

@@ -17,7 +17,7 @@ import urllib.parse
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from ._tenant import Credentials
+from ..tenant._tenant import Credentials
 
 BASIC_CHALLENGE = {"WWW-Authenticate": 'Basic realm="8x8 Contact Center"'}
 
@@ -45,6 +45,25 @@ def check_basic(request: Request, tenant: str, token: str) -> Response | None:
     return None
 
 
+def basic_matches(request: Request, user: str, password: str) -> bool:
+    """Whether the request's Basic Authorization header carries exactly `user:password`."""
+    given = basic_credentials(request)
+    return given is not None and all(map(secrets.compare_digest, given, (user, password)))
+
+
+def require_basic(request: Request, user: str, password: str) -> Response | None:
+    """None when the request carries `user:password`; else 401 with a Basic challenge (the
+    answer of the APIs that do not tell missing credentials from wrong ones)."""
+    if basic_matches(request, user, password):
+        return None
+    return PlainTextResponse("Unauthorized", 401, headers=BASIC_CHALLENGE)
+
+
+def require_action_token(request: Request, credentials: Credentials) -> Response | None:
+    """`require_basic` for Basic `tenant:action token`, the credentials of the action APIs."""
+    return require_basic(request, credentials.tenant_name, credentials.action_token)
+
+
 class TokenIssuer:
     """The OAuth client-credentials server: issues, checks, expires and revokes tokens."""
 
@@ -52,8 +71,16 @@ class TokenIssuer:
         self._credentials = credentials
         self._lock = threading.Lock()
         self._tokens: dict[str, float] = {}
+        self._initial_ttl = ttl
         self.ttl = ttl
         self.issued = 0
+
+    def reset(self) -> None:
+        """Forget every token, restore the initial `ttl` and zero `issued`."""
+        with self._lock:
+            self._tokens.clear()
+            self.ttl = self._initial_ttl
+            self.issued = 0
 
     def issue(self) -> str:
         """A new token valid for `ttl` seconds."""
@@ -76,9 +103,8 @@ class TokenIssuer:
 
     async def token_endpoint(self, request: Request) -> Response:
         """`POST /oauth/v2/token`: Basic client_id:secret, form grant_type=client_credentials."""
-        given = basic_credentials(request)
-        expected = (self._credentials.analytics_client_id, self._credentials.analytics_secret)
-        if given is None or not all(map(secrets.compare_digest, given, expected)):
+        client = (self._credentials.analytics_client_id, self._credentials.analytics_secret)
+        if not basic_matches(request, *client):
             return JSONResponse({"error": "invalid_client"}, 401, headers=BASIC_CHALLENGE)
         form = urllib.parse.parse_qs((await request.body()).decode("utf-8", "replace"))
         if form.get("grant_type") != ["client_credentials"]:

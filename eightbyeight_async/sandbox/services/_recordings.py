@@ -22,7 +22,6 @@ import io
 import json
 import math
 import re
-import secrets
 import threading
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
@@ -32,9 +31,7 @@ import xmltodict
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from .._dates import DateRange, validate_timezone
-from ._auth import BASIC_CHALLENGE, basic_credentials
-from ._recordings_data import (
+from ..tenant._recordings_data import (
     WireDoc,
     dummy_message,
     handled_chats,
@@ -42,9 +39,11 @@ from ._recordings_data import (
     recording_file,
     transcript,
 )
+from ..tenant._tenant import Tenant
+from ._auth import require_basic
+from ._date_param import DateParamError, date_window, zone_named
 from ._render import CONTENT_TYPES, Format
-from ._stats import split_format
-from ._tenant import Tenant
+from ._stats import QueryError, split_format
 
 PATH = "/api/recordings/{path:path}"
 PAGE_SIZE = 50
@@ -68,13 +67,8 @@ _INSTANT = re.compile(
 )
 
 
-class RecordingsQueryError(ValueError):
+class RecordingsQueryError(QueryError):
     """A request the server refuses: `status` (400 or 404) and the message it answers."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @attrs.frozen
@@ -101,23 +95,28 @@ class RecordingsService:
     def __init__(self, tenant: Tenant, *, seed: int = 0) -> None:
         self._tenant = tenant
         self._zone = ZoneInfo(tenant.timezone)
+        self._seed = seed
         self._lock = threading.Lock()
-        self._files = {
-            f["filename"]: f
-            for f in map(
-                recording_file, recorded_calls(tenant), [tenant] * len(recorded_calls(tenant))
-            )
-        }
-        self._transcripts: dict[str, WireDoc] = {}
-        self._messages: dict[str, list[WireDoc]] = {}
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the generated files and transcripts, with nothing deleted."""
+        tenant = self._tenant
+        files = [recording_file(call, tenant) for call in recorded_calls(tenant)]
+        transcripts: dict[str, WireDoc] = {}
+        messages: dict[str, list[WireDoc]] = {}
         for chat in handled_chats(tenant):
-            doc, messages = transcript(chat, tenant, seed)
-            self._transcripts[doc["interactionGUID"]] = doc
-            self._messages[doc["interactionGUID"]] = messages
-        self.deleted_files: list[str] = []
-        """File names deleted through the API, in order."""
-        self.cleared_transcripts: list[str] = []
-        """Interaction guids whose messages were deleted through the API, in order."""
+            doc, said = transcript(chat, tenant, self._seed)
+            transcripts[doc["interactionGUID"]] = doc
+            messages[doc["interactionGUID"]] = said
+        with self._lock:
+            self._files = {f["filename"]: f for f in files}
+            self._transcripts = transcripts
+            self._messages = messages
+            self.deleted_files: list[str] = []
+            """File names deleted through the API, in order."""
+            self.cleared_transcripts: list[str] = []
+            """Interaction guids whose messages were deleted through the API, in order."""
 
     # --- ground truth ------------------------------------------------------------------
 
@@ -172,16 +171,15 @@ class RecordingsService:
         if name is None:
             return self._zone
         try:
-            return ZoneInfo(validate_timezone(name))
-        except ValueError as error:
+            return zone_named(name)
+        except DateParamError as error:
             raise RecordingsQueryError(400, f"Bad request: {error}") from None
 
     def _window(self, dates: str, zone: dt.tzinfo) -> tuple[float, float]:
         try:
-            low, high = DateRange.parse(dates).resolve(self._tenant.now, zone)
-        except (ValueError, OverflowError) as error:
+            return date_window(dates, self._tenant.now, zone)
+        except DateParamError as error:
             raise RecordingsQueryError(400, f"Bad request: {error}") from None
-        return low.timestamp(), high.timestamp()
 
     # --- HTTP --------------------------------------------------------------------------
 
@@ -202,15 +200,12 @@ class RecordingsService:
             if request.method == "GET" and head == "transcripts" and "/" not in rest and rest:
                 return self._one_transcript(rest, fmt)
         except RecordingsQueryError as error:
-            return PlainTextResponse(error.message, error.status)
+            return error.response()
         return PlainTextResponse(f"Not found: /api/recordings/{stem}", 404)
 
     def _check_auth(self, request: Request) -> Response | None:
-        given = basic_credentials(request)
-        expected = (self._tenant.credentials.tenant_name, self._tenant.credentials.data_token)
-        if given is None or not all(map(secrets.compare_digest, given, expected)):
-            return PlainTextResponse("Unauthorized", 401, headers=BASIC_CHALLENGE)
-        return None
+        credentials = self._tenant.credentials
+        return require_basic(request, credentials.tenant_name, credentials.data_token)
 
     def _delete(self, head: str, rest: str) -> Response:
         with self._lock:

@@ -4,7 +4,7 @@ Each documented path is a pattern, a `View` (the documented record type, the fie
 selects on) and a lister from the tenant's index (and the path's id) to a `Series`, or None
 for an unknown id (404). `StatsService.select` does what every path shares, and serves both
 the HTTP endpoint (Basic auth with the data token; `.xml`/`.json`/`.csv`, XML without a
-suffix) and `Sandbox.expected` (the same selection, unpaged).
+suffix). The tests' ground truth (`sb.truth.stats`, in `_truth`) selects apart from it.
 
 Query rules; where the document is silent, these are the sandbox's choices:
 
@@ -24,22 +24,19 @@ from __future__ import annotations
 
 import re
 import threading
-import urllib.parse
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import attrs
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from .._dates import DateRange, coerce_date_range, validate_timezone
+from ..tenant._entities import Entity, WireRecord
+from ..tenant._tenant import Tenant
 from ._auth import check_basic
-from ._entities import Entity, WireRecord
+from ._date_param import DateParamError, date_window, zone_named
 from ._index import Series, StatsIndex
 from ._render import CONTENT_TYPES, FORMATS, Format, render
-from ._tenant import Tenant
 from ._views import (
     ACTIVITY_VIEW,
     AGENT_INTERACTION_VIEW,
@@ -75,13 +72,21 @@ Lister = Callable[[StatsIndex, str], "Series[WireRecord] | None"]
 """(index, the path's id or "") → the listing, or None when the id is unknown."""
 
 
-class StatsQueryError(ValueError):
-    """A statistics request the server refuses: `status` 400 (bad syntax) or 404 (unknown)."""
+class QueryError(ValueError):
+    """A request the server refuses: `status` and the message it answers (a plain text body)."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+
+    def response(self) -> Response:
+        """The server's answer: the message as plain text with the status."""
+        return PlainTextResponse(self.message, self.status)
+
+
+class StatsQueryError(QueryError):
+    """A statistics request the server refuses: `status` 400 (bad syntax) or 404 (unknown)."""
 
 
 @attrs.frozen
@@ -224,30 +229,6 @@ class StatsService:
             stored = stored[query.offset - 1 : query.offset - 1 + PAGE_SIZE]
         return view.entity, [view.wire(self.index, record) for record in stored]
 
-    def expected(self, path: str, query: Mapping[str, object]) -> list[dict[str, Any]]:
-        """Every record `GET /api/stats/{path}?{query}` selects, unpaged (see Sandbox)."""
-        path, _, inline = path.partition("?")
-        path = path.strip("/")
-        path = path.removeprefix("api/stats/")
-        stem, _format = split_format(path)
-        matched, _key = self._route(stem)
-        params = urllib.parse.parse_qsl(inline, keep_blank_values=True)
-        for name, value in query.items():
-            if name == "n":
-                raise TypeError("expected() lists every record, unpaged: it takes no `n`")
-            if name == "d" and not isinstance(value, str):
-                params.append(("d", _dates_text(value)))
-                continue
-            if name not in ("d", "tz") and name not in matched.view.filterable:
-                name = name.replace("_", "-")
-            values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
-            params += [(name, str(item)) for item in values]
-        _entity, records = self.select(stem, params, paged=False)
-        return [
-            {k: dict(v) if isinstance(v, Mapping) else v for k, v in record.items()}
-            for record in records
-        ]
-
     def _filter(
         self, matched: StatsRoute, key: str, query: Query, stored: Sequence[WireRecord]
     ) -> Sequence[WireRecord]:
@@ -301,20 +282,10 @@ class StatsService:
     def _window(self, dates: str | None, zone: str | None) -> tuple[float, float]:
         """[start, end) of `d=` in `tz=` (today, in the tenant's zone, by default)."""
         try:
-            tz = ZoneInfo(validate_timezone(zone)) if zone is not None else self.index.clock.zone
-            selected = DateRange.parse(dates) if dates is not None else DateRange.today()
-            start, end = selected.resolve(self.index.now, tz)
-        except ValueError as error:  # InvalidArgumentError is a ValueError
+            tz = zone_named(zone) if zone is not None else self.index.clock.zone
+            return date_window(dates if dates is not None else "today", self.index.now, tz)
+        except DateParamError as error:
             raise StatsQueryError(400, f"Bad request: {error}") from None
-        return start.timestamp(), end.timestamp()
-
-
-def _dates_text(value: object) -> str:
-    """A `d=` value from a DateRange, a date or datetime, or a (start, end) pair."""
-    try:
-        return coerce_date_range(value).to_query()
-    except ValueError as error:  # InvalidArgumentError
-        raise StatsQueryError(400, f"Bad request: {error}") from None
 
 
 class StatsApi:
@@ -333,6 +304,6 @@ class StatsApi:
         try:
             entity, page = self.service.select(path, request.query_params.multi_items())
         except StatsQueryError as error:
-            return PlainTextResponse(error.message, error.status)
+            return error.response()
         body = render(fmt, entity, page)
         return Response(body, headers={"content-type": CONTENT_TYPES[fmt]})

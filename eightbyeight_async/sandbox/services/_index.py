@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from ._aggregates import Clock, epoch, interaction_statistics, sla_rows, status_statistics
-from ._entities import ONLINE_MEDIA, Record, WireRecord
-from ._tenant import Tenant
-from ._tenant_world import QUEUED_TYPES
+from ..tenant._aggregates import Clock, epoch, interaction_statistics, sla_rows, status_statistics
+from ..tenant._entities import ONLINE_MEDIA, Record, WireRecord
+from ..tenant._tenant import Tenant
+from ..tenant._tenant_world import QUEUED_TYPES
 
 R = TypeVar("R", bound=WireRecord, covariant=True)
 
@@ -153,7 +153,7 @@ class StatsIndex:
         "statuses/statistics") of one agent, queue or channel; computed once, then kept."""
         cached = self._aggregates.get((name, kind, key))
         if cached is None:
-            with self._lock:  # the server thread and a test's `expected()` may race
+            with self._lock:  # the server thread and a test's `sb.truth` may race
                 cached = self._aggregates.get((name, kind, key))
                 if cached is None:
                     rows = self._compute(name, kind, key)

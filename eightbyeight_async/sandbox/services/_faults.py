@@ -71,6 +71,7 @@ class FaultPlan:
 
     def __init__(self, seed: int = 0) -> None:
         self._lock = threading.Lock()
+        self._seed = seed
         self._rng = random.Random(f"{seed}:faults")
         self._rules: list[FaultRule] = []
         self._requests: collections.Counter[str] = collections.Counter()
@@ -140,10 +141,15 @@ class FaultPlan:
         """Replace the body with an unclosed HTML error page (not on SAPI streams)."""
         return self.add("malformed", pattern, **how)
 
-    def clear(self) -> None:
-        """Remove every rule (the counters are kept)."""
+    def clear(self, *, counters: bool = False) -> None:
+        """Remove every rule; with `counters=True` also zero the request and injection
+        counters and restart the seeded randomness (the initial state)."""
         with self._lock:
             self._rules.clear()
+            if counters:
+                self._rng = random.Random(f"{self._seed}:faults")
+                self._requests.clear()
+                self._injected.clear()
 
     def take(
         self, method: str, path: str, skip: frozenset[FaultKind] = frozenset()

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Literal, TypeAlias, get_args
 
-from ._entities import Entity
+from ..tenant._entities import Entity
 
 Format = Literal["xml", "json", "csv"]
 FORMATS: tuple[Format, ...] = get_args(Format)

@@ -15,9 +15,9 @@ import xmltodict
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from ..tenant._tenant import Tenant
 from ._auth import check_basic
 from ._render import CONTENT_TYPES
-from ._tenant import Tenant
 
 PATH = "/api/provisioning/{path:path}"
 _WEEKDAYS = range(1, 6)  # Monday..Friday, with day 0 = Sunday
@@ -75,10 +75,14 @@ class SchedulesService:
     def __init__(self, tenant: Tenant) -> None:
         self.tenant = tenant
         self.schedules = _schedules(tenant)
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self.reset()
+
+    def reset(self) -> None:
+        """No delay, no rejections counted (requests in flight are still counted)."""
         self.delay = 0.0
         self.rejected = 0
-        self._in_flight = 0
-        self._lock = threading.Lock()
 
     def status_at(self, schedule_id: str, instant: dt.datetime) -> int:
         """The status code of a schedule at an instant: the period covering the local time,

@@ -15,7 +15,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from ._interaction_data import interaction_guid
+from ._live import interaction_guid
 from ._tenant import Record, Tenant
 
 WireDoc = dict[str, Any]

@@ -50,27 +50,18 @@ def transaction_codes() -> tuple[Record, ...]:
     rows: list[Record] = []
     for list_id, name, description, assignment, items in _TCL_LISTS:
         for ordinate, (shortcode, text) in enumerate(items):
+            item_id = len(rows) + 1
             values = {
                 "tcl-list-id": list_id,
                 "tcl-name": name,
                 "tcl-description": description,
                 "tcl-admin-notes": "Reviewed by QA & <ops>" if ordinate == 0 else "",
-                "tcl-active": "Y",
-                "tcl-autosort": "N",
-                "tcl-used": "Y",
                 "tcl-assignment-type": assignment,
                 "tcl-required": "Y" if list_id == AGENT_TCL_LIST else "N",
                 "tcl-multiple-choice": "N",
                 "tcl-required-before-outbound": "N",
-                "tcl-item-id": str(len(rows) + 1),
-                "tcl-item-ordinate": str(ordinate),
-                "tcl-item-active": "Y",
-                "tcl-item-used": "Y",
-                "tcl-item-call-line-id": f"14155550{len(rows) + 1:03d}" if ordinate < 2 else "",
-                "tcl-lang-id": "en_US",
-                "tcl-item-menu-text": text,
-                "tcl-item-report-text": text,
-                "tcl-item-shortcode-text": shortcode,
+                "tcl-item-call-line-id": f"14155550{item_id:03d}" if ordinate < 2 else "",
+                **_item_values("tcl", item_id, ordinate, shortcode, text),
             }
             rows.append(_row(TRANSACTION_CODES.fields, values))
     return tuple(rows)
@@ -84,20 +75,30 @@ def status_codes() -> tuple[Record, ...]:
             "scl-list-id": "1",
             "scl-name": "ag-status-code",
             "scl-description": "agent status code",
-            "scl-active": "Y",
-            "scl-autosort": "N",
-            "scl-used": "Y",
-            "scl-item-id": str(ordinate + 1),
-            "scl-item-ordinate": str(ordinate),
-            "scl-item-active": "Y",
-            "scl-item-used": "Y",
-            "scl-lang-id": "en_US",
-            "scl-item-menu-text": text,
-            "scl-item-report-text": text,
-            "scl-item-shortcode-text": shortcode,
+            **_item_values("scl", ordinate + 1, ordinate, shortcode, text),
         }
         rows.append(_row(STATUS_CODES.fields, values))
     return tuple(rows)
+
+
+def _item_values(
+    prefix: str, item_id: int, ordinate: int, shortcode: str, text: str
+) -> dict[str, str]:
+    """The fields both code lists have, named `{prefix}-…`: the list's flags and the item."""
+    shared = {
+        "active": "Y",
+        "autosort": "N",
+        "used": "Y",
+        "item-id": str(item_id),
+        "item-ordinate": str(ordinate),
+        "item-active": "Y",
+        "item-used": "Y",
+        "lang-id": "en_US",
+        "item-menu-text": text,
+        "item-report-text": text,
+        "item-shortcode-text": shortcode,
+    }
+    return {f"{prefix}-{name}": value for name, value in shared.items()}
 
 
 def _row(fields: Sequence[str], values: dict[str, str]) -> Record:

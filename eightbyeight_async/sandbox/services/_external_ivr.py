@@ -19,9 +19,9 @@ import attrs
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from ..tenant._live import live_interactions
+from ..tenant._tenant import Tenant
 from ._callbacks import merged_params
-from ._interaction_data import live_interactions
-from ._tenant import Tenant
 
 PATH = "/SC/externalIvrAction.php"
 EXT_IVR_DATA_LIMIT = 500
@@ -46,6 +46,11 @@ class ExternalIvrService:
         self.call_ids = frozenset(i.call_id for i in live_interactions(tenant) if i.call_id)
         self._queues = frozenset(q["queue-id"] for q in tenant.queues)
         self._actions: list[ExternalIvrAction] = []
+
+    def reset(self) -> None:
+        """Forget every action received."""
+        with self._lock:
+            self._actions = []
 
     @property
     def actions(self) -> list[ExternalIvrAction]:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 
 import attrs
 
-from ._entities import (
+from ..tenant._entities import (
     ACTIVITIES,
     AGENT_INTERACTIONS,
     AGENT_SKILLS,

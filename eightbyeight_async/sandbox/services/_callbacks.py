@@ -30,8 +30,8 @@ import xmltodict
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
-from ._auth import BASIC_CHALLENGE, basic_credentials
-from ._tenant import Tenant
+from ..tenant._tenant import Tenant
+from ._auth import require_action_token
 
 CREATE_PATH = "/SC/webcallback.php"
 DELETE_PATH = "/api/interactions/webcallback/externaltransaction/{ext_id:path}"
@@ -66,14 +66,19 @@ class CallbacksService:
     def __init__(self, tenant: Tenant) -> None:
         self._tenant = tenant
         self._lock = threading.Lock()
-        self._queues = {q["queue-id"]: _Queue(q["media-type"]) for q in tenant.queues}
         self.channel_numbers = frozenset(
             c["channel-name"].lstrip("+")
             for c in tenant.channels
             if _DIGITS.fullmatch(c["channel-name"].lstrip("+"))
         )
-        self._callbacks: list[WebCallback] = []
-        self._next_transaction = 1000 + len(tenant.interactions)
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the initial state: no callbacks, queues enabled, switches on, no requests."""
+        with self._lock:
+            self._queues = {q["queue-id"]: _Queue(q["media-type"]) for q in self._tenant.queues}
+            self._callbacks: list[WebCallback] = []
+            self._next_transaction = 1000 + len(self._tenant.interactions)
         self.requests = 0
         """Create requests received (refused ones included)."""
         self.tenant_enabled = True
@@ -180,11 +185,9 @@ class CallbacksService:
 
     async def delete_endpoint(self, request: Request) -> Response:
         """`DELETE /api/interactions/webcallback/externaltransaction/{id}[.json]`."""
-        credentials = self._tenant.credentials
-        given = basic_credentials(request)
-        expected = (credentials.tenant_name, credentials.action_token)
-        if given is None or not all(map(secrets.compare_digest, given, expected)):
-            return PlainTextResponse("Unauthorized", 401, headers=BASIC_CHALLENGE)
+        denied = require_action_token(request, self._tenant.credentials)
+        if denied is not None:
+            return denied
         ext_id = request.path_params["ext_id"]
         as_json = ext_id.endswith(".json")
         ext_id = ext_id.removesuffix(".json")

@@ -14,7 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ._tenant import Tenant
+from ..tenant._tenant import Tenant
 
 PATH = "/customerexperience/v1/recentCallData/{region}"
 REGIONS = ("us", "uk")
@@ -95,6 +95,14 @@ def _call(
     return {"facts": facts, "record": record}
 
 
+def call_record(
+    tenant: Tenant, interaction: Mapping[str, str], groups: Mapping[str, str]
+) -> dict[str, Any]:
+    """The wire record of one phone interaction (`groups`: agent id → group id)."""
+    record: dict[str, Any] = _call(tenant, interaction, groups)["record"]
+    return record
+
+
 def _range(name: str, text: object) -> tuple[int, int]:
     match = _RANGE.match(str(text))
     if match is None:
@@ -107,7 +115,8 @@ def _within(value: int, low: int, high: int) -> bool:
 
 
 class RecentCallsService:
-    """Recent Calls of the sandbox tenant: ground truth (`expected(body)`) and the endpoint."""
+    """Recent Calls of the sandbox tenant: the search and its endpoint (the ground truth is
+    `sb.truth.recent_calls(**body)`, selected apart from this)."""
 
     def __init__(self, tenant: Tenant) -> None:
         self.tenant = tenant
@@ -118,11 +127,6 @@ class RecentCallsService:
             key=lambda c: (c["facts"]["at"], c["record"]["callId"]),
             reverse=True,  # newest first, as a "recent calls" list
         )
-
-    def expected(self, body: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """Every call a search body selects (wire names; unpaged; `callDate` left out, since
-        its text depends on the time zone)."""
-        return [c["record"] for c in self._select(body)]
 
     def _select(self, body: Mapping[str, Any]) -> list[dict[str, Any]]:
         start, end = self._span(body)

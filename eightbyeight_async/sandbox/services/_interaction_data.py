@@ -14,20 +14,18 @@ Where the document is silent, these are the sandbox's choices:
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
-import secrets
 import threading
 from collections.abc import Mapping
 from typing import Any
 
-import attrs
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 
-from ._auth import BASIC_CHALLENGE, basic_credentials
-from ._tenant import Record, Tenant
+from ..tenant._live import LiveInteraction, live_interactions
+from ..tenant._tenant import Tenant
+from ._auth import require_action_token
 
 PATH = "/api/v1/interaction/data/"
 GUID_PATH = "/api/v1/interaction/data/guid/{guid}"
@@ -37,52 +35,20 @@ _DATA_TYPES = frozenset({"text", "number", "phone number", "date", "time", "curr
 _FLAGS = ("ivr", "display", "privacy")
 
 
-@attrs.define
-class LiveInteraction:
-    """One interaction the API can address, and the variables set on it (name → wire dict)."""
-
-    guid: str
-    call_id: str | None
-    record: Record
-    variables: dict[str, dict[str, str]] = attrs.field(factory=dict)
-
-
-def interaction_guid(record: Record, tenant_name: str) -> str:
-    """The interaction guid of a tenant interaction, in the documented form."""
-    created = dt.datetime.fromisoformat(record["create-timestamp"])
-    media = record["media-type"].lower()
-    stamp = int(created.timestamp() * 1000)
-    return f"int-{stamp:x}-{record['interaction-id']}-{media}-01-{tenant_name}"
-
-
-def live_interactions(tenant: Tenant) -> list[LiveInteraction]:
-    """Every interaction of the tenant, addressable by guid and (phone calls) SIP call id."""
-    return [
-        LiveInteraction(
-            interaction_guid(record, tenant.name), record.get("inbound-sip-id") or None, record
-        )
-        for record in tenant.interactions
-    ]
-
-
-def check_action_basic(request: Request, tenant: Tenant) -> Response | None:
-    """None for Basic tenant:action token; else the documented 401."""
-    given = basic_credentials(request)
-    expected = (tenant.credentials.tenant_name, tenant.credentials.action_token)
-    if given is None or not all(map(secrets.compare_digest, given, expected)):
-        return PlainTextResponse("Unauthorized", 401, headers=BASIC_CHALLENGE)
-    return None
-
-
 class InteractionDataService:
     """The state of the simulated interaction data API, and its endpoint."""
 
     def __init__(self, tenant: Tenant) -> None:
         self._tenant = tenant
         self._lock = threading.Lock()
-        self._by_guid = {i.guid: i for i in live_interactions(tenant)}
-        self._by_call = {i.call_id: i for i in self._by_guid.values() if i.call_id}
         self._channels = {c["channel-id"]: c["channel-name"] for c in tenant.channels}
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the generated live interactions and their variables."""
+        with self._lock:
+            self._by_guid = {i.guid: i for i in live_interactions(self._tenant)}
+            self._by_call = {i.call_id: i for i in self._by_guid.values() if i.call_id}
 
     @property
     def interactions(self) -> list[LiveInteraction]:
@@ -96,7 +62,7 @@ class InteractionDataService:
 
     async def endpoint(self, request: Request) -> Response:
         """`POST|GET /api/v1/interaction/data/` and `GET …/guid/{guid}`."""
-        denied = check_action_basic(request, self._tenant)
+        denied = require_action_token(request, self._tenant.credentials)
         if denied is not None:
             return denied
         ids = {k: v for k, v in request.query_params.items() if k in ("callId", "guid")}
