@@ -9,3 +9,41 @@ ANALYTICS_VERSIONS: Final = ("v7", "v8")
 """The CC Historical Analytics API versions the SDK speaks."""
 DEFAULT_ANALYTICS_VERSION: Final = "v8"
 """The document says v7; the vendor's current documentation, v8 (same flow)."""
+
+# --- paging ----------------------------------------------------------------------------
+
+OFFSET_PAGE_SIZE: Final = 50
+"""Records per page of the statistics and recordings APIs (the server's fixed size)."""
+DEFAULT_PREFETCH: Final = 16
+"""Pages in flight at once, chosen by `benchmarks/stats_export.py`: with 50 ms of latency a
+window of 16 (under the statistics limit of 16) exports ~7.8x faster than a sequential loop,
+8 only ~5x, 24 no better; on loopback the window costs no client CPU."""
+MAX_NUMBERED_PAGE_SIZE: Final = 1000
+"""Largest `size` of a page-numbered listing (the analytics data pages' documented maximum)."""
+
+# --- streaming (SAPI): the reader's defaults ----------------------------------------------
+
+SAPI_MAX_FRAME_CHARS: Final = 4 * 1024 * 1024
+"""`subscribe(max_frame_chars=)`: the longest event, in characters, before the stream is
+declared corrupt (bounds the memory one unfinished frame may take)."""
+SAPI_MIN_FRAME_CHARS: Final = 64 * 1024
+"""The smallest `max_frame_chars`: below it the Atmosphere padding (~2 KB) and one ordinary
+event could not fit."""
+SAPI_HASH_WINDOW: Final = 10_000
+"""`subscribe(hash_window=)`: events without a sequence id remembered to drop their replays."""
+SAPI_CONNECT_TIMEOUT: Final = 30.0
+"""Seconds to open the stream; reads have no timeout (the reader detects stalls itself)."""
+SAPI_BACKLOG_HOURS: Final = 2
+"""How long SAPI keeps the events of a disconnected subscription (documented)."""
+SAPI_INITIAL_DELAY: Final = 1.0
+"""`ReconnectPolicy.initial_delay`: the first backoff window, in seconds."""
+SAPI_MAX_NETWORK_DELAY: Final = 30.0
+"""`ReconnectPolicy.max_network_delay`: the backoff cap after network errors."""
+SAPI_MAX_HTTP_DELAY: Final = 120.0
+"""`ReconnectPolicy.max_http_delay`: the backoff cap after HTTP 5xx answers."""
+SAPI_HEALTHY_AFTER: Final = 60.0
+"""`ReconnectPolicy.healthy_after`: a connection this old resets the backoff."""
+SAPI_STALL_TIMEOUT: Final = 90.0
+"""`ReconnectPolicy.stall_timeout`: no byte for this long means the connection is dead."""
+SAPI_TOO_MANY_CLIENTS_DELAY: Final = 300.0
+"""`ReconnectPolicy.too_many_clients_delay`: the wait when the tenant's 3 clients are taken."""

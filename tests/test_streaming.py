@@ -9,6 +9,7 @@ import contextlib
 import json
 import pathlib
 import random
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -52,11 +53,21 @@ FAST = ReconnectPolicy(
 )
 
 
+@pytest.fixture(scope="module")
+def sandbox_options() -> dict[str, Any]:
+    return {"seed": 3, "sapi_time_scale": 600.0}
+
+
 @pytest.fixture
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(seed=3, sapi_time_scale=600.0) as sandbox:
-        sandbox.streaming.rate = 300
-        yield sandbox
+def sb(sb: Sandbox) -> Iterator[Sandbox]:
+    """The module's sandbox (reset after each test) generating 300 events per second; the
+    test's streams are closed before the next test (the 3-client limit is per tenant)."""
+    sb.streaming.rate = 300
+    yield sb
+    sb.streaming.end_session()
+    deadline = time.monotonic() + 10  # a hang guard, not a timing
+    while sb.streaming.connections() and time.monotonic() < deadline:
+        time.sleep(0.005)
 
 
 def key(event: StreamEvent | dict[str, Any]) -> tuple[str | None, int | None]:
@@ -80,7 +91,7 @@ async def take(events: EventStream, count: int) -> list[StreamEvent]:
 async def drain_to(sb: Sandbox, events: EventStream, seen: list[StreamEvent], sub: str) -> None:
     """Stop generation and read until everything the subscription is owed has arrived."""
     sb.streaming.pause()
-    owed = len(sb.streaming.log(sub))
+    owed = len(sb.truth.streaming(sub))
     with anyio.fail_after(20):
         while len([e for e in seen if e.msg_info.sequence_id is not None]) < owed:
             seen.append(await events.__anext__())
@@ -106,7 +117,7 @@ async def test_events_arrive_as_generated(
     ):
         seen = await take(events, 40)
         await drain_to(sb, events, seen, "crm")
-    assert [key(e) for e in seen] == [key(e) for e in sb.streaming.log("crm")]
+    assert [key(e) for e in seen] == [key(e) for e in sb.truth.streaming("crm")]
     assert events.stats.duplicates_dropped == 0
 
 
@@ -143,7 +154,7 @@ async def test_a_hundred_disconnects_lose_and_repeat_nothing(sb: Sandbox) -> Non
                 kind = 0
             await until_hit(controls[kind], events, seen)
         await drain_to(sb, events, seen, "crm")
-    expected = [key(e) for e in sb.streaming.log("crm")]
+    expected = [key(e) for e in sb.truth.streaming("crm")]
     assert [key(e) for e in seen] == expected, "every event exactly once, in order"
     assert events.stats.reconnects >= 90
     assert events.stats.duplicates_dropped > 0, "the server replays; the reader must drop"
@@ -263,18 +274,31 @@ async def test_a_malformed_frame_is_delivered_as_such_and_the_stream_goes_on(
     assert len(malformed) == 1
     assert malformed[0].reason
     delivered = [key(e) for e in seen if not isinstance(e, MalformedEvent)]
-    assert delivered == [key(e) for e in sb.streaming.log("crm")], "no event after it is lost"
+    assert delivered == [key(e) for e in sb.truth.streaming("crm")], "no event after it is lost"
     assert events.stats.malformed == 1
 
 
 async def test_a_slow_consumer_slows_the_reading(sb: Sandbox) -> None:
-    sb.streaming.rate = 2000
-    async with sb.client() as cc, cc.streaming.subscribe("crm", reconnect=FAST) as events:
+    sb.streaming.pause()  # a fixed backlog instead of a rate: what is there to read is known
+
+    async def flood() -> None:
+        with anyio.fail_after(10):  # a hang guard, not a timing
+            while not sb.streaming.connections("crm"):  # noqa: ASYNC110 - the server's thread
+                await anyio.sleep(0.005)
+        sb.streaming.emit(5000)  # megabytes waiting on the socket
+
+    async with (
+        sb.client() as cc,
+        cc.streaming.subscribe("crm", reconnect=FAST) as events,
+        anyio.create_task_group() as tg,
+    ):
+        tg.start_soon(flood)
         async for _ in events:
-            await anyio.sleep(0.01)
+            await anyio.sleep(0.01)  # a slow consumer: time for any read-ahead to show
             if events.stats.events == 30:
                 break
         read = events.stats.bytes
+    assert len(json.dumps(sb.truth.streaming("crm"))) > 1024 * 1024
     assert read < 30 * 2000 + 256 * 1024, "reading must not run ahead of the consumer"
 
 
@@ -449,7 +473,7 @@ async def test_subscribe_refuses_arguments_of_the_wrong_form(
 )
 @pytest.mark.parametrize("value", ["1", True, None, float("nan"), float("inf"), -1.0])
 def test_a_reconnect_delay_must_be_a_finite_number_of_seconds(field: str, value: Any) -> None:
-    with pytest.raises(InvalidArgumentError, match=f"{field} must be a finite number"):
+    with pytest.raises(ConfigurationError, match=f"{field} must be a finite number"):
         ReconnectPolicy(**{field: value})
 
 
@@ -467,7 +491,7 @@ def test_a_reconnect_delay_must_be_a_finite_number_of_seconds(field: str, value:
 def test_reconnect_policy_refuses_values_that_cannot_work(
     arguments: dict[str, Any], match: str
 ) -> None:
-    with pytest.raises(InvalidArgumentError, match=match):
+    with pytest.raises(ConfigurationError, match=match):  # a settings object, like RetryPolicy
         ReconnectPolicy(**arguments)
 
 

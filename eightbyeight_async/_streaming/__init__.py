@@ -1,1 +1,2 @@
-"""The SAPI streaming reader behind `cc.streaming`: framing, delivery tracking, checkpoints."""
+"""The SAPI reader behind `cc.streaming`: the connection (`_connection`: HTTP stream, framing,
+stalls), the subscription loop (`_subscription`), delivery tracking and checkpoints."""

@@ -1,4 +1,9 @@
-"""Exactly-once delivery of SAPI events across reconnects, and the reader's counters."""
+"""Exactly-once delivery of SAPI events across reconnects, and the reader's counters.
+
+The tracker is where delivery stands: what was accepted from the wire (to drop replays)
+and what the caller received (the checkpoint). The reader asks it and tells it; it never
+reaches into its state.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,13 @@ import logging
 
 import attrs
 
+from .._constants import SAPI_BACKLOG_HOURS
 from ._checkpoint import Checkpoint
-from ._events import StreamEvent
+from ._events import MsgInfo, StreamEvent
 
 logger = logging.getLogger("eightbyeight_async.streaming")
+
+BACKLOG_RETENTION = dt.timedelta(hours=SAPI_BACKLOG_HOURS)
 
 
 @attrs.define
@@ -32,9 +40,25 @@ class StreamStats:
     connected_since: dt.datetime | None = None
 
 
+@attrs.frozen
+class Verdict:
+    """What the tracker made of one event read from the wire."""
+
+    duplicate: bool = False
+    """A replay of an event already accepted: drop it."""
+    missed: int = 0
+    """Events the sequence skipped just before this one (a gap), 0 if none."""
+    expired_since: dt.datetime | None = None
+    """After a reconnect: when the last event before the outage happened, if the outage
+    outlasted the server's backlog and events were lost; None otherwise."""
+
+
+_DUPLICATE: Verdict = Verdict(duplicate=True)
+
+
 class DeliveryTracker:
     """Exactly-once bookkeeping: last sequence id per server instance, and a bounded window
-    of content hashes for events without one.
+    of content hashes for events without one; and the checkpoint of what was received.
 
     Content hashes only drop events in the replay right after a reconnect: until the first
     event not delivered before. The server replays only then, and an event identical to an
@@ -43,41 +67,74 @@ class DeliveryTracker:
     """
 
     def __init__(self, checkpoint: Checkpoint, hash_window: int) -> None:
-        self.last = dict(checkpoint.last_sequence)
-        self.last_timestamp_ms = checkpoint.last_timestamp_ms
+        self._received = checkpoint
+        self._last = dict(checkpoint.last_sequence)
+        self._last_timestamp_ms = checkpoint.last_timestamp_ms
         self._hashes: collections.OrderedDict[bytes, None] = collections.OrderedDict()
         self._window = hash_window
         self._replaying = False
+        # A stream resumed from a checkpoint is a reconnect too: check its backlog first.
+        self._resumed = bool(checkpoint.last_sequence)
+
+    @property
+    def subscription_id(self) -> str:
+        return self._received.subscription_id
+
+    @property
+    def checkpoint(self) -> Checkpoint:
+        """Where the caller's delivery stands: save this one (do not change it)."""
+        return self._received
 
     def reconnected(self) -> None:
         """A new connection: what comes first may be a replay of what was delivered."""
-        self._replaying = True
+        self._replaying = self._resumed = True
 
-    def seen(self, event: StreamEvent, stats: StreamStats) -> bool:
-        """True for a replayed event already delivered; records gaps as it goes."""
-        duplicate = self._seen(event, stats)
-        self._replaying = self._replaying and duplicate
-        return duplicate
+    def accept(self, event: StreamEvent) -> Verdict:
+        """Judge an event read from the wire, and remember it unless it is a duplicate."""
+        info = event.msg_info
+        previous_ms = self._last_timestamp_ms
+        known = info.instance_id in self._last
+        missed = self._seen(event)
+        self._replaying = self._replaying and missed is None
+        if missed is None:
+            return _DUPLICATE
+        expired_since = None
+        if self._resumed:
+            self._resumed = False
+            lost = missed > 0 or not known
+            expired_since = _expired_since(previous_ms, info.timestamp) if lost else None
+        if info.timestamp is not None:
+            self._last_timestamp_ms = _millis(info.timestamp)
+        return Verdict(missed=missed, expired_since=expired_since)
 
-    def _seen(self, event: StreamEvent, stats: StreamStats) -> bool:
+    def received(self, info: MsgInfo) -> bool:
+        """The caller received the event of `info`; True if the checkpoint moved."""
+        if info.instance_id is None or info.sequence_id is None:
+            return False
+        self._received.last_sequence[info.instance_id] = info.sequence_id
+        if info.timestamp is not None:
+            self._received.last_timestamp_ms = _millis(info.timestamp)
+        return True
+
+    def _seen(self, event: StreamEvent) -> int | None:
+        """None for a replay; else how many events the sequence skipped before this one."""
         info = event.msg_info
         if info.instance_id is None or info.sequence_id is None:
-            return self._seen_content(event)
-        last = self.last.get(info.instance_id)
+            return None if self._seen_content(event) else 0
+        last = self._last.get(info.instance_id)
         if last is not None and info.sequence_id <= last:
-            return True
-        if last is not None and info.sequence_id > last + 1:
-            stats.gaps += 1
-            stats.missed_events += info.sequence_id - last - 1
+            return None
+        missed = 0 if last is None else info.sequence_id - last - 1
+        if missed:
             logger.warning(
                 "SAPI sequence gap on %s: expected %d, got %d (%d events missing)",
                 info.instance_id,
-                last + 1,
+                info.sequence_id - missed,
                 info.sequence_id,
-                info.sequence_id - last - 1,
+                missed,
             )
-        self.last[info.instance_id] = info.sequence_id
-        return False
+        self._last[info.instance_id] = info.sequence_id
+        return missed
 
     def _seen_content(self, event: StreamEvent) -> bool:
         digest = hashlib.blake2b(repr(event.raw).encode(), digest_size=16).digest()
@@ -88,3 +145,15 @@ class DeliveryTracker:
         if len(self._hashes) > self._window:
             self._hashes.popitem(last=False)
         return False
+
+
+def _expired_since(previous_ms: int | None, stamp: dt.datetime | None) -> dt.datetime | None:
+    """The time of the last event before an outage longer than the backlog, else None."""
+    if previous_ms is None or stamp is None:
+        return None
+    last = dt.datetime.fromtimestamp(previous_ms / 1000, tz=dt.timezone.utc)
+    return last if stamp - last > BACKLOG_RETENTION else None
+
+
+def _millis(stamp: dt.datetime) -> int:
+    return int(stamp.timestamp() * 1000)

@@ -131,19 +131,20 @@ def parse_frame(frame: str, xml: bool) -> StreamEvent:
     try:
         document = decode_xml(frame.encode()) if xml else parse_json(frame.encode())
     except (DecodeError, ValueError, RecursionError) as exc:
-        return _malformed(frame, f"not valid {'XML' if xml else 'JSON'}: {exc}")
+        return malformed_event(frame, f"not valid {'XML' if xml else 'JSON'}: {exc}")
     if not isinstance(document, dict) or len(document) != 1:
-        return _malformed(frame, "an event is an object with exactly one key, its name")
+        return malformed_event(frame, "an event is an object with exactly one key, its name")
     ((name, payload),) = document.items()
     try:
         return _PARSERS.get(name, _unknown)(name, payload, document)
     except (TypeError, ValueError, AttributeError, OverflowError, OSError) as exc:
         # OSError: a timestamp beyond what the platform's clock functions accept.
-        return _malformed(frame, f"a {name} event with an unreadable field: {exc}")
+        return malformed_event(frame, f"a {name} event with an unreadable field: {exc}")
 
 
-def _malformed(frame: str, reason: str) -> MalformedEvent:
-    return MalformedEvent(name="", msg_info=MsgInfo(), raw={}, text=frame, reason=reason)
+def malformed_event(text: str, reason: str) -> MalformedEvent:
+    """A MalformedEvent for `text`, which could not be parsed or framed."""
+    return MalformedEvent(name="", msg_info=MsgInfo(), raw={}, text=text, reason=reason)
 
 
 # Each helper tests the exact type of the common case first: these run a dozen times per

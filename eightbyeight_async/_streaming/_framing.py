@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterator
 from typing import Final, Literal
 
+from .._constants import SAPI_MAX_FRAME_CHARS
 from .._errors import StreamError
 
 OutputType = Literal["JSON", "XML", "NEWLINE_JSON", "NEWLINE_XML"]
@@ -32,8 +33,6 @@ OUTPUT_TYPES: Final = ("JSON", "XML", "NEWLINE_JSON", "NEWLINE_XML")
 
 HEARTBEAT: Final = "X"
 """The frame the framer yields for each Atmosphere `X` heartbeat character."""
-
-DEFAULT_MAX_FRAME_CHARS = 4 * 1024 * 1024
 
 _HANDSHAKE = re.compile(r"([0-9A-Za-z-]{8,})\|(\d+)\|([^|]*)\|")
 _LENGTH_PREFIX = re.compile(r"(\d{1,9})\|")
@@ -67,9 +66,7 @@ class FramingError(StreamError):
 class Framer:
     """Feed bytes, get frames: event texts (one JSON object or XML document) or HEARTBEAT."""
 
-    def __init__(
-        self, output: OutputType, *, max_frame_chars: int = DEFAULT_MAX_FRAME_CHARS
-    ) -> None:
+    def __init__(self, output: OutputType, *, max_frame_chars: int = SAPI_MAX_FRAME_CHARS) -> None:
         if output not in OUTPUT_TYPES:
             raise ValueError(f"output must be one of {', '.join(OUTPUT_TYPES)}; got {output!r}")
         self.output = output

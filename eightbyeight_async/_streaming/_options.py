@@ -1,21 +1,36 @@
 """What a reader is told: its reconnect policy and `subscribe()`'s other arguments, checked
-up front so that a wrong value fails at once with InvalidArgumentError, not as a TypeError
-deep in the reader or as endless reconnects."""
+up front so that a wrong value fails at once (ConfigurationError inside the policy, a
+settings object; InvalidArgumentError for an argument of the call), not as a TypeError deep
+in the reader or as endless reconnects."""
 
 from __future__ import annotations
 
 import random
-from typing import Final, Literal
+from typing import Literal
 
 import attrs
 
-from .._errors import InvalidArgumentError
+from .._constants import (
+    SAPI_HASH_WINDOW,
+    SAPI_HEALTHY_AFTER,
+    SAPI_INITIAL_DELAY,
+    SAPI_MAX_FRAME_CHARS,
+    SAPI_MAX_HTTP_DELAY,
+    SAPI_MAX_NETWORK_DELAY,
+    SAPI_MIN_FRAME_CHARS,
+    SAPI_STALL_TIMEOUT,
+    SAPI_TOO_MANY_CLIENTS_DELAY,
+)
+from .._errors import ConfigurationError, InvalidArgumentError
 from .._retry import full_jitter
 from .._validate import describe_value, is_count, is_seconds
 from ._framing import OUTPUT_TYPES
 
-MIN_FRAME_CHARS: Final = 64 * 1024
-"""Below this, the Atmosphere padding (~2 KB) and one ordinary event could not fit."""
+_FRAME_CHARS_MEANING = f"the longest event, in characters; default {SAPI_MAX_FRAME_CHARS}"
+_HASH_WINDOW_MEANING = (
+    "events without a sequence id remembered to drop replays; 0 turns that off; "
+    f"default {SAPI_HASH_WINDOW}"
+)
 
 
 def _check_seconds(_: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -23,7 +38,7 @@ def _check_seconds(_: object, attribute: attrs.Attribute[float], value: float) -
     zero_ok = attribute.name == "healthy_after"
     if not is_seconds(value, zero_ok=zero_ok):
         bound = ">= 0" if zero_ok else "> 0"
-        raise InvalidArgumentError(
+        raise ConfigurationError(
             f"ReconnectPolicy.{attribute.name} must be a finite number of seconds {bound}; "
             f"got {describe_value(value)}"
         )
@@ -31,14 +46,14 @@ def _check_seconds(_: object, attribute: attrs.Attribute[float], value: float) -
 
 def _check_too_many_clients(_: object, __: attrs.Attribute[str], value: str) -> None:
     if value not in ("wait", "raise"):
-        raise InvalidArgumentError(
+        raise ConfigurationError(
             f"ReconnectPolicy.too_many_clients must be 'wait' or 'raise'; got {value!r}"
         )
 
 
 def _check_max_attempts(_: object, __: attrs.Attribute[int | None], value: int | None) -> None:
     if value is not None and not is_count(value, 1):
-        raise InvalidArgumentError(
+        raise ConfigurationError(
             f"ReconnectPolicy.max_attempts must be None (never give up) or an int >= 1; "
             f"got {describe_value(value)}"
         )
@@ -49,16 +64,18 @@ class ReconnectPolicy:
     """How the reader reconnects: capped, jittered backoff, separate for network and HTTP
     errors, reset once a connection has been healthy for `healthy_after` seconds."""
 
-    initial_delay: float = attrs.field(default=1.0, validator=_check_seconds)
-    max_network_delay: float = attrs.field(default=30.0, validator=_check_seconds)
-    max_http_delay: float = attrs.field(default=120.0, validator=_check_seconds)
-    healthy_after: float = attrs.field(default=60.0, validator=_check_seconds)
-    stall_timeout: float = attrs.field(default=90.0, validator=_check_seconds)
+    initial_delay: float = attrs.field(default=SAPI_INITIAL_DELAY, validator=_check_seconds)
+    max_network_delay: float = attrs.field(default=SAPI_MAX_NETWORK_DELAY, validator=_check_seconds)
+    max_http_delay: float = attrs.field(default=SAPI_MAX_HTTP_DELAY, validator=_check_seconds)
+    healthy_after: float = attrs.field(default=SAPI_HEALTHY_AFTER, validator=_check_seconds)
+    stall_timeout: float = attrs.field(default=SAPI_STALL_TIMEOUT, validator=_check_seconds)
     """No byte at all (not even a heartbeat) for this long means the connection is dead."""
     too_many_clients: Literal["wait", "raise"] = attrs.field(
         default="wait", validator=_check_too_many_clients
     )
-    too_many_clients_delay: float = attrs.field(default=300.0, validator=_check_seconds)
+    too_many_clients_delay: float = attrs.field(
+        default=SAPI_TOO_MANY_CLIENTS_DELAY, validator=_check_seconds
+    )
     max_attempts: int | None = attrs.field(default=None, validator=_check_max_attempts)
     """Consecutive failed connection attempts before giving up (None: never give up)."""
 
@@ -98,13 +115,12 @@ def check_subscribe(
         raise InvalidArgumentError(
             f"reconnect must be a ReconnectPolicy(...) or None; got {describe_value(reconnect)}"
         )
-    if not is_count(max_frame_chars, MIN_FRAME_CHARS):
-        raise InvalidArgumentError(
-            f"max_frame_chars must be an int >= {MIN_FRAME_CHARS} (the longest event, in "
-            f"characters; default 4 MiB); got {describe_value(max_frame_chars)}"
-        )
-    if not is_count(hash_window, 0):
-        raise InvalidArgumentError(
-            "hash_window must be an int >= 0 (events without a sequence id remembered to drop "
-            f"replays; 0 turns that off); got {describe_value(hash_window)}"
-        )
+    counts = (
+        ("max_frame_chars", max_frame_chars, SAPI_MIN_FRAME_CHARS, _FRAME_CHARS_MEANING),
+        ("hash_window", hash_window, 0, _HASH_WINDOW_MEANING),
+    )
+    for name, value, minimum, meaning in counts:
+        if not is_count(value, minimum):
+            raise InvalidArgumentError(
+                f"{name} must be an int >= {minimum} ({meaning}); got {describe_value(value)}"
+            )

@@ -1,4 +1,7 @@
-"""`cc.streaming`: a long-lived SAPI consumer that reconnects and never delivers twice.
+"""`cc.streaming`: a long-lived SAPI subscription that reconnects and never delivers twice.
+
+The subscription loop lives here: reconnect with backoff, drop replays with the delivery
+tracker, save checkpoints, count. One connection at a time comes from `_connection`.
 
 The reader pulls: bytes are read only while the caller waits for the next event, so a slow
 consumer slows the reading (TCP pushes back on the server) and memory stays bounded by one
@@ -13,25 +16,20 @@ import contextlib
 import datetime as dt
 import logging
 import random
-import time
-import urllib.parse
 from collections.abc import AsyncIterator
 
 import anyio
-import httpx
 
-from .._config import ApiFamily
+from .._constants import SAPI_BACKLOG_HOURS, SAPI_HASH_WINDOW, SAPI_MAX_FRAME_CHARS
 from .._errors import (
     APIConnectionError,
-    APIStatusError,
     ConfigurationError,
     InvalidArgumentError,
-    RateLimitError,
     TooManyClientsError,
 )
-from .._http import HttpPipeline, RequestOptions
-from .._retry import RetryPolicy
+from .._http import HttpPipeline
 from ._checkpoint import Checkpoint, CheckpointStore
+from ._connection import SUBSCRIBE_PATH, Connection, Read, StreamEndpoint, failure_kind
 from ._delivery import DeliveryTracker, StreamStats
 from ._events import (
     BacklogExpired,
@@ -39,17 +37,44 @@ from ._events import (
     MalformedEvent,
     MsgInfo,
     StreamEvent,
+    malformed_event,
     parse_frame,
 )
-from ._framing import DEFAULT_MAX_FRAME_CHARS, HEARTBEAT, Framer, FramingError, OutputType
+from ._framing import HEARTBEAT, OutputType
 from ._options import ReconnectPolicy, check_subscribe
 
 logger = logging.getLogger("eightbyeight_async.streaming")
 
-BACKLOG_RETENTION = dt.timedelta(hours=2)
-"""How long SAPI keeps a disconnected subscription's events."""
 
-SUBSCRIBE_PATH = "/api/streaming/v1/clientconnect/subscribe/TenantUpdates-{tenant}-{subscription}"
+class _Backoff:
+    """How long to wait before the next connection attempt: separate, capped, jittered
+    windows for network and HTTP errors, forgiven once a connection was healthy."""
+
+    def __init__(self, policy: ReconnectPolicy, rng: random.Random) -> None:
+        self._policy = policy
+        self._rng = rng
+        self._failures = {"network": 0, "HTTP": 0}
+        self._pending = 0.0
+
+    def failed(self, kind: str) -> float:
+        """One more failure of `kind`: the delay before the next attempt."""
+        self._failures[kind] += 1
+        policy = self._policy
+        cap = policy.max_network_delay if kind == "network" else policy.max_http_delay
+        return policy.delay(self._failures[kind], cap, self._rng)
+
+    def disconnected(self, clean: bool, lived: float) -> None:
+        """A connection ended after `lived` seconds; `clean`: the server ended its session."""
+        healthy = lived >= self._policy.healthy_after
+        if healthy:
+            self._failures = dict.fromkeys(self._failures, 0)
+        if not (clean and healthy):
+            self._pending = self.failed("network")
+
+    def take_pending(self) -> float:
+        """The delay a disconnection asked for (waited at the next connect, once)."""
+        delay, self._pending = self._pending, 0.0
+        return delay
 
 
 class EventStream:
@@ -57,52 +82,45 @@ class EventStream:
 
     def __init__(
         self,
-        pipeline: HttpPipeline,
-        tenant: str,
+        endpoint: StreamEndpoint,
         checkpoint: Checkpoint,
         *,
-        output: OutputType,
         store: CheckpointStore | None,
         heartbeats: bool,
         policy: ReconnectPolicy,
-        max_frame_chars: int,
         hash_window: int,
         rng: random.Random | None = None,
     ) -> None:
-        self.subscription_id = checkpoint.subscription_id
-        self.output: OutputType = output
         self.stats = StreamStats()
-        self._pipeline = pipeline
-        self._tenant = tenant
+        self._endpoint = endpoint
         self._store = store
-        self._acked = checkpoint
         self._dirty = False
         self._heartbeats = heartbeats
         self._policy = policy
-        self._max_frame_chars = max_frame_chars
-        self._rng = rng or random.Random()
+        self._backoff = _Backoff(policy, rng or random.Random())
         self._tracker = DeliveryTracker(checkpoint, hash_window)
         self._pending: collections.deque[StreamEvent] = collections.deque()
         self._last_returned: StreamEvent | None = None
-        self._connection: contextlib.AsyncExitStack | None = None
-        self._chunks: AsyncIterator[bytes] | None = None
-        self._framer = Framer(output, max_frame_chars=max_frame_chars)
-        self._connected_at = 0.0
-        self._network_failures = 0
-        self._http_failures = 0
-        self._reconnect_delay = 0.0
-        # A stream resumed from a checkpoint is a reconnect too: check its backlog first.
-        self._resumed = bool(checkpoint.last_sequence)
+        self._connection: Connection | None = None
+
+    @property
+    def subscription_id(self) -> str:
+        """The subscription's name on the server (reused across reconnects and restarts)."""
+        return self._tracker.subscription_id
 
     def __aiter__(self) -> EventStream:
         return self
 
+    @property
+    def output(self) -> OutputType:
+        """The events' wire format."""
+        return self._endpoint.output
+
     async def __anext__(self) -> StreamEvent:
         self._acknowledge()
         while not self._pending:
-            if self._chunks is None:
-                await self._connect()
-            await self._read()
+            connection = self._connection or await self._connect()
+            self._take(await connection.read(self._policy.stall_timeout))
         event = self._pending.popleft()
         self._last_returned = event
         self.stats.events += 1
@@ -113,92 +131,49 @@ class EventStream:
     def _acknowledge(self) -> None:
         """The caller came back for more: the event returned last was received; save it."""
         event, self._last_returned = self._last_returned, None
-        info = event.msg_info if event is not None else None
-        if info is not None and info.instance_id is not None and info.sequence_id is not None:
-            self._acked.last_sequence[info.instance_id] = info.sequence_id
-            if info.timestamp is not None:
-                self._acked.last_timestamp_ms = int(info.timestamp.timestamp() * 1000)
+        if event is not None and self._tracker.received(event.msg_info):
             self._dirty = True
         self.save_checkpoint()
 
     def save_checkpoint(self) -> None:
         """Write the checkpoint now if it changed (done after every received event)."""
         if self._store is not None and self._dirty:
-            self._store.save(self._acked)
+            self._store.save(self._tracker.checkpoint)
             self._dirty = False
 
     # --- connecting ------------------------------------------------------------------------
 
-    async def _connect(self) -> None:
+    async def _connect(self) -> Connection:
         """Open the stream, retrying as the policy says; raises on auth and bad requests."""
-        delay, self._reconnect_delay = self._reconnect_delay, 0.0
+        delay = self._backoff.take_pending()
         if delay:  # waited here, not at the disconnect, so the events read before go first
             await anyio.sleep(delay)
         attempts = 0
         while True:
             attempts += 1
             try:
-                await self._open()
-            except (APIConnectionError, httpx.TransportError) as exc:
-                self._network_failures += 1
-                await self._back_off("network", exc, self._policy.max_network_delay, attempts)
+                connection = await self._endpoint.open(self.subscription_id)
+            except Exception as exc:
+                await self._retry_after(exc, attempts)
                 continue
-            except RateLimitError as exc:
-                if self._policy.too_many_clients == "raise":
-                    raise TooManyClientsError(
-                        f"SAPI allows three listening clients per tenant and {self._tenant} "
-                        "has them; close one, or use too_many_clients='wait'"
-                    ) from exc
-                await self._wait(self._policy.too_many_clients_delay, "too many clients", attempts)
-                continue
-            except APIStatusError as exc:
-                if exc.status_code < 500:
-                    raise  # 400/401/403/404: reconnecting cannot fix it
-                self._http_failures += 1
-                await self._back_off("HTTP", exc, self._policy.max_http_delay, attempts)
-                continue
-            return
+            self._connected(connection)
+            return connection
 
-    async def _open(self) -> None:
-        path = SUBSCRIBE_PATH.format(
-            tenant=urllib.parse.quote(self._tenant, safe=""),
-            subscription=urllib.parse.quote(self.subscription_id, safe=""),
-        )
-        options = RequestOptions(
-            family=ApiFamily.STREAMING,
-            method="GET",
-            path=path,
-            params={
-                "desiredOutputType": self.output,
-                "tenantId": self._tenant,
-                "subsId": self.subscription_id,
-                "X-Atmosphere-Transport": "streaming",
-            },
-            retry=RetryPolicy.disabled(),  # the reader's own reconnect loop decides
-            timeout=httpx.Timeout(30.0, read=None),  # stalls are detected by the reader
-        )
-        stack = contextlib.AsyncExitStack()
-        try:
-            response = await stack.enter_async_context(self._pipeline.stream(options))
-        except BaseException:
-            await stack.aclose()
-            raise
-        self._connection = stack
-        self._chunks = response.aiter_bytes().__aiter__()
-        self._framer = Framer(self.output, max_frame_chars=self._max_frame_chars)
-        self._connected_at = time.monotonic()
-        self.stats.connects += 1
-        if self.stats.connects > 1:
-            self.stats.reconnects += 1
-            self._resumed = True
-            self._tracker.reconnected()
-        self.stats.connected_since = dt.datetime.now(dt.timezone.utc)
-        logger.info("SAPI subscription %s connected", self.subscription_id)
-
-    async def _back_off(self, kind: str, error: Exception, cap: float, attempts: int) -> None:
-        failures = self._network_failures if kind == "network" else self._http_failures
-        delay = self._policy.delay(failures, cap, self._rng)
-        await self._wait(delay, f"{kind} error ({error})", attempts)
+    async def _retry_after(self, error: Exception, attempts: int) -> None:
+        """Wait before the next attempt, or raise if `error` or `attempts` forbid one."""
+        kind = failure_kind(error)
+        if kind is None:
+            raise error  # 400/401/403/404: reconnecting cannot fix it
+        if kind != "too many clients":
+            delay = self._backoff.failed(kind)
+            await self._wait(delay, f"{kind} error ({error})", attempts)
+        elif self._policy.too_many_clients == "raise":
+            raise TooManyClientsError(
+                f"SAPI allows three listening clients per tenant and {self._endpoint.tenant} "
+                "has them; close one, or use too_many_clients='wait'"
+            ) from error
+        else:
+            await self._wait(self._policy.too_many_clients_delay, kind, attempts)
 
     async def _wait(self, delay: float, reason: str, attempts: int) -> None:
         limit = self._policy.max_attempts
@@ -216,77 +191,45 @@ class EventStream:
         )
         await anyio.sleep(delay)
 
-    async def _disconnect(self, reason: str) -> None:
-        """Close the current connection (if any) and decide how soon to reconnect."""
-        lived = time.monotonic() - self._connected_at
-        if lived >= self._policy.healthy_after:
-            self._network_failures = self._http_failures = 0
-        connection, self._connection, self._chunks = self._connection, None, None
+    def _connected(self, connection: Connection) -> None:
+        self._connection = connection
+        self.stats.connects += 1
+        if self.stats.connects > 1:
+            self.stats.reconnects += 1
+            self._tracker.reconnected()
+        self.stats.connected_since = dt.datetime.now(dt.timezone.utc)
+        logger.info("SAPI subscription %s connected", self.subscription_id)
+
+    def _disconnected(self, reason: str, lived: float) -> None:
+        """The connection ended (it closed itself): decide how soon to reconnect."""
+        self._connection = None
         self.stats.connected_since = None
-        if connection is not None:
-            with anyio.CancelScope(shield=True):
-                await connection.aclose()
         logger.info(
             "SAPI subscription %s disconnected (%s) after %.1fs",
             self.subscription_id,
             reason,
             lived,
         )
-        if reason != "session ended" or lived < self._policy.healthy_after:
-            self._network_failures += 1
-            cap = self._policy.max_network_delay
-            self._reconnect_delay = self._policy.delay(self._network_failures, cap, self._rng)
+        self._backoff.disconnected(reason == "session ended", lived)
 
     async def aclose(self) -> None:
         """Close the connection and save the checkpoint (called by `subscribe()` on exit)."""
         self._acknowledge()
-        connection, self._connection, self._chunks = self._connection, None, None
+        connection, self._connection = self._connection, None
         if connection is not None:
-            with anyio.CancelScope(shield=True):
-                await connection.aclose()
+            await connection.aclose()
 
     # --- reading ---------------------------------------------------------------------------
 
-    async def _read(self) -> None:
-        """Read one chunk and turn it into pending events; disconnect on EOF/error/stall."""
-        assert self._chunks is not None
-        try:
-            with anyio.fail_after(self._policy.stall_timeout):
-                chunk = await self._chunks.__anext__()
-        except StopAsyncIteration:
-            clean = self._take(None)
-            await self._disconnect("session ended" if clean else "stream ended inside a frame")
-            return
-        except TimeoutError:
-            await self._disconnect(f"no data for {self._policy.stall_timeout}s")
-            return
-        except httpx.TransportError as exc:
-            await self._disconnect(f"network error: {exc!r}")
-            return
-        self.stats.bytes += len(chunk)
-        if not self._take(chunk):
-            await self._disconnect("corrupt stream")
-
-    def _take(self, chunk: bytes | None) -> bool:
-        """Accept the frames of `chunk` (None: the end of the stream); False if the stream is
-        corrupt. The frames completed before the corruption are accepted first, and the text
-        that could not be framed becomes a MalformedEvent."""
-        try:
-            frames = self._framer.feed(chunk) if chunk is not None else self._framer.close()
-        except FramingError as exc:
-            logger.warning("SAPI stream corrupt, reconnecting: %s", exc)
-            for frame in exc.frames:
-                self._accept(frame)
-            if exc.rest:
-                self._malformed(
-                    MalformedEvent(
-                        name="", msg_info=MsgInfo(), raw={}, text=exc.rest, reason=str(exc)
-                    )
-                )
-            return False
-        for frame in frames:
+    def _take(self, read: Read) -> None:
+        """Turn a chunk's frames into pending events; note a disconnection."""
+        self.stats.bytes += read.size
+        for frame in read.frames:
             self._accept(frame)
-        return True
+        if read.rest:
+            self._malformed(malformed_event(read.rest, read.problem))
+        if read.ended is not None and self._connection is not None:
+            self._disconnected(read.ended, self._connection.age)
 
     def _malformed(self, event: MalformedEvent) -> None:
         self.stats.malformed += 1
@@ -306,45 +249,40 @@ class EventStream:
         if isinstance(event, MalformedEvent):
             self._malformed(event)
             return
-        previous_ms = self._tracker.last_timestamp_ms
-        gaps = self.stats.gaps
-        known = event.msg_info.instance_id in self._tracker.last
-        if self._tracker.seen(event, self.stats):
+        verdict = self._tracker.accept(event)
+        if verdict.duplicate:
             self.stats.duplicates_dropped += 1
             return
-        if self._resumed:
-            self._resumed = False
-            lost = self.stats.gaps > gaps or not known
-            self._check_backlog(event, previous_ms, lost=lost)
-        if event.msg_info.timestamp is not None:
-            self._tracker.last_timestamp_ms = int(event.msg_info.timestamp.timestamp() * 1000)
+        if verdict.missed:
+            self.stats.gaps += 1
+            self.stats.missed_events += verdict.missed
+        if verdict.expired_since is not None:
+            self._backlog_expired(verdict.expired_since, event)
         self._pending.append(event)
 
-    def _check_backlog(self, event: StreamEvent, previous_ms: int | None, lost: bool) -> None:
-        """After a reconnect: was the outage longer than the server's 2-hour backlog?"""
+    def _backlog_expired(self, last: dt.datetime, event: StreamEvent) -> None:
+        """After a reconnect: the outage was longer than the server's backlog."""
         stamp = event.msg_info.timestamp
-        if previous_ms is None or stamp is None:
-            return
-        last = dt.datetime.fromtimestamp(previous_ms / 1000, tz=dt.timezone.utc)
-        if lost and stamp - last > BACKLOG_RETENTION:
-            self.stats.backlog_expired += 1
-            logger.warning(
-                "SAPI subscription %s was disconnected longer than the 2-hour backlog "
-                "(%s to %s): events were lost; resynchronise",
-                self.subscription_id,
-                last.isoformat(),
-                stamp.isoformat(),
+        assert stamp is not None  # the tracker compared it with `last`
+        self.stats.backlog_expired += 1
+        logger.warning(
+            "SAPI subscription %s was disconnected longer than the %d-hour backlog "
+            "(%s to %s): events were lost; resynchronise",
+            self.subscription_id,
+            SAPI_BACKLOG_HOURS,
+            last.isoformat(),
+            stamp.isoformat(),
+        )
+        self._pending.append(
+            BacklogExpired(
+                name="BacklogExpired",
+                msg_info=MsgInfo(),
+                raw={},
+                subscription_id=self.subscription_id,
+                last_delivered_at=last,
+                resumed_at=stamp,
             )
-            self._pending.append(
-                BacklogExpired(
-                    name="BacklogExpired",
-                    msg_info=MsgInfo(),
-                    raw={},
-                    subscription_id=self.subscription_id,
-                    last_delivered_at=last,
-                    resumed_at=stamp,
-                )
-            )
+        )
 
 
 class Streaming:
@@ -363,8 +301,8 @@ class Streaming:
         checkpoint: CheckpointStore | None = None,
         heartbeats: bool = False,
         reconnect: ReconnectPolicy | None = None,
-        max_frame_chars: int = DEFAULT_MAX_FRAME_CHARS,
-        hash_window: int = 10_000,
+        max_frame_chars: int = SAPI_MAX_FRAME_CHARS,
+        hash_window: int = SAPI_HASH_WINDOW,
     ) -> AsyncIterator[EventStream]:
         """Listen to the tenant's events until the block is left.
 
@@ -380,16 +318,12 @@ class Streaming:
         )
         if not self._tenant:
             raise ConfigurationError("SAPI needs the tenant name: pass tenant= to ContactCenter")
-        state = _initial_checkpoint(subscription_id, checkpoint)
         stream = EventStream(
-            self._pipeline,
-            self._tenant,
-            state,
-            output=output,
+            StreamEndpoint(self._pipeline, self._tenant, output, max_frame_chars),
+            _initial_checkpoint(subscription_id, checkpoint),
             store=checkpoint,
             heartbeats=heartbeats,
             policy=reconnect or ReconnectPolicy(),
-            max_frame_chars=max_frame_chars,
             hash_window=hash_window,
         )
         try:
