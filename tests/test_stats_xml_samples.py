@@ -1,7 +1,8 @@
 """Every XML sample of the Historical Statistics API document decodes into its model, typed.
 
 The samples are the document's own (`000_76092ba2267139f4.txt`, "8x8 Contact Center Statistics
-Reporting API", updated 04/04/2024), embedded verbatim so the suite needs no copy of it, with
+Reporting API", updated 04/04/2024), stored verbatim under `tests/data/stats_xml/` (one file
+per sample, read as bytes) so the suite needs no copy of the document, with
 only these changes: trailing spaces dropped (insignificant between elements), the documented
 typos that make a sample malformed or misspell a field name corrected, and the `...`
 placeholder records ("more records like this") dropped. The comment above each sample says what
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import attrs
@@ -61,6 +63,13 @@ from eightbyeight_async.types.stats import (
 PDT = timezone(timedelta(hours=-7))  # the samples' "-07:00"
 PST = timezone(timedelta(hours=-8))  # the samples' "-08:00"
 
+SAMPLES_DIR = Path(__file__).parent / "data" / "stats_xml"
+
+
+def sample_body(name: str) -> bytes:
+    """One sample, corrected as described above it: the bytes of `tests/data/stats_xml/<name>`."""
+    return (SAMPLES_DIR / name).read_bytes()
+
 
 def seconds(value: int) -> timedelta:
     return timedelta(seconds=value)
@@ -68,621 +77,78 @@ def seconds(value: int) -> timedelta:
 
 # GROUPS: document lines 44-62. Corrected: dropped the third `<group>` whose only content is the
 # placeholder `...`.
-GROUPS = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<groups>
-    <group>
-
-        <group-id>122</group-id>
-        <group-name>Support</group-name>
-        <deleted>No</deleted>
-    </group>
-
-    <group>
-        <group-id>123</group-id>
-        <group-name>East Coast Sales</group-name>
-        <deleted>Yes</deleted>
-
-    </group>
-</groups>
-"""
+GROUPS = sample_body("groups.xml")
 
 # AGENTS: document lines 80-102. Corrected: dropped the second `<agent>` whose only content is the
 # placeholder `...`.
-AGENTS = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<agents>
-    <agent>
-        <agent-id>fred</agent-id>
-        <group-id>148</group-id>
-        <date-hired-date>2008-03-23</date-hired-date>
-        <direct-agent-access>no</direct-agent-access>
-        <email-address>fred@acme.com</email-address>
-        <enabled>Y</enabled>
-        <first-name>Fred</first-name>
-        <full-name>Fred Bloggs</full-name>
-        <last-name>Bloggs</last-name>
-        <phone-used>PSTN</phone-used>
-        <phone-extension>007</phone-extension>
-
-        <user-rights>agent</user-rights>
-        <voice-mail-activated>no</voice-mail-activated>
-    </agent>
-
-</agents>
-"""
+AGENTS = sample_body("agents.xml")
 
 # ACTIVITIES: document lines 115-149. Nothing corrected.
-ACTIVITIES = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<activities>
-    <activity>
-        <agent-id>fred</agent-id>
-
-        <agent-name>Fred Bloggs</agent-name>
-        <group-id>122</group-id>
-        <group-name>Sales</group-name>
-        <media-type>Phone</media-type>
-
-        <channel-id>62</channel-id>
-        <channel-obj-id>5030001</channel-obj-id>
-        <queue-obj-id>tenantp1~~queue~~phone~~102</queue-obj-id>
-        <queue-name>phoneq1</queue-name>
-
-        <transaction_id>133</transaction_id>
-        <origination>4245567232</origination>
-        <customer-name>N/A</customer-name>
-        <trans-accept-time>2009-06-03T23:09:04-07:00</trans-accept-time>
-
-        <trans-proc-time>8</trans-proc-time>
-        <trans-post-proc-time>7</trans-post-proc-time>
-        <trans-total-time>15</trans-total-time>
-        <trans-transfer-from />
-
-        <trans-conference-from />
-        <case-id />
-        <tcl-list-id>1</tcl-list-id>
-        <tcl-item-id>1</tcl-item-id>
-        <tcl-item-shortcode-text>c1</tcl-item-shortcode-text>
-
-        <tcl-item-report-text>transcode1</tcl-item-report-text>
-        <recording-filename>S20090604/R200906040609030100.wav</recording-filename>
-    </activity>
-</activities>
-"""
+ACTIVITIES = sample_body("activities.xml")
 
 # AGENT_INTERACTIONS: document lines 164-185. Corrected: `<post-process-time>70</post-proc-time>`
 # closes with `</post-process-time>`; dropped the second `<interaction>`, a `...` placeholder.
-AGENT_INTERACTIONS = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<interactions>
-    <interaction>
-        <interaction-id>1428</interaction-id>
-        <agent-id>fred</agent-id>
-
-        <agent-name>Fred Bloggs</agent-name>
-        <group-id>132</group-id>
-        <group-name>Support</group-name>
-        <accept-timestamp>2008-03-09T09:13:02-07:00</accept-timestamp>
-
-        <process-time>104</process-time>
-        <post-process-time>70</post-process-time>
-        <finish-timestamp>2008-03-09T09:23:09-07:00</finish-timestamp>
-        <transfer-from></transfer-from>
-
-        <conference-from></conference-from>
-    </interaction>
-</interactions>
-"""
+AGENT_INTERACTIONS = sample_body("agent_interactions.xml")
 
 # QUEUE_INTERACTIONS: document lines 208-241. Nothing corrected.
-QUEUE_INTERACTIONS = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<interactions>
-    <interaction>
-        <interaction-id>463</interaction-id>
-        <queue-name>Support</queue-name>
-
-        <channel-id>12</channel-id>
-        <media-type>T</media-type>
-        <create-timestamp>2008-02-09T14:13:32-07:00</create-timestamp>
-        <accept-timestamp></accept-timestamp>
-
-        <process-time>0</process-time>
-        <post-process-time>0</post-process-time>
-        <abandon-timestamp></abandon-timestamp>
-        <finish-timestamp></finish-timestamp>
-
-        <voice-message-left>Y</voice-message-left>
-        <origination>Y</origination>
-        <customer-name>Y</customer-name>
-        <ivr-treatment-time>10</ivr-treatment-time>
-
-        <max-hold-time>0</max-hold-time>
-        <hold-count>0</hold-count>
-        <total-hold-time>0</total-hold-time>
-        <call-leg1-post-dial-delay>2</call-leg1-post-dial-delay>
-        <call-leg2-post-dial-delay>2</call-leg2-post-dial-delay>
-        <call-leg1-answer-time>0</call-leg1-answer-time>
-        <call-leg2-answer-time>0</call-leg2-answer-time>
-        <call-leg1-sip-id>088e926d2f05a78e23f568557699891d</call-leg1-sip-id>
-        <call-leg2-sip-id>1b82fe39718634c548d04cfd373c5a8c</call-leg2-sip-id>
-
-        <inbound-sip-id>6a4e7e2-1f1bee-4b433660@192</inbound-sip-id>
-    </interaction>
-</interactions>
-"""
+QUEUE_INTERACTIONS = sample_body("queue_interactions.xml")
 
 # CAMPAIGN_INTERACTIONS: document lines 265-294. Corrected: `<recordinf-filename>` opens as
 # `<recording-filename>`, the name its closing tag and the model use; dropped the second
 # `<interaction>`, a `...` placeholder.
-CAMPAIGN_INTERACTIONS = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<interactions>
-    <interaction>
-        <campaign-name>Sales Campaign</campaign-name>
-        <campaign-id>555</campaign-id>
-
-        <agent-name>Fred Bloggs</agent-name>
-        <queue-name>Sales Queue</queue-name>
-        <accept-timestamp>2011-02-28T18:52:55-08:00</accept-timestamp>
-        <record-status>1</record-status>
-
-        <record-id>0015000000WIBJrAAP</record-id>
-        <interaction-id>188</interaction-id>
-        <wrap-up-code>retry</wrap-up-code>
-        <wrap-up-text>Try Again Later</wrap-up-text>
-
-        <disposition-code>1001</disposition-code>
-        <called-number>5551234</called-number>
-        <ext-trans-data>[AccountName|John Smith]</ext-trans-data>
-        <process-time>125</process-time>
-
-        <post-process-time>60</post-process-time>
-        <total-process-time>185</total-process-time>
-        <recording-filename>S20110228/R20110228175312223.wav</recording-filename>
-    </interaction>
-
-</interactions>
-"""
+CAMPAIGN_INTERACTIONS = sample_body("campaign_interactions.xml")
 
 # ALL_INTERACTIONS: document lines 313-361. Nothing corrected.
-ALL_INTERACTIONS = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<interactions>
-    <interaction>
-        <media-type>Phone</media-type>
-        <channel-obj-id>9691000</channel-obj-id>
-        <queue-name>Engineering Phone Queue</queue-name>
-        <interaction-id>7</interaction-id>
-        <orig-interaction-id />
-        <origination>pma</origination>
-        <destination-original />
-        <destination-translated />
-        <customer-name>N/A, N/A</customer-name>
-        <case-id />
-        <interaction-direction />
-        <interaction-type />
-        <dial-code />
-        <dial-text />
-        <create-timestamp>2011-09-22T18:35:10-07:00</create-timestamp>
-        <agent-name />
-        <accept-timestamp />
-        <process-time />
-        <post-process-time />
-        <total-time />
-        <abandon-timestamp>2011-09-22T18:35:30-07:00</abandon-timestamp>
-        <voice-message-left />
-        <recording-filename />
-        <ivr-treatment-time>2</ivr-treatment-time>
-        <transfer-from />
-        <conference-from />
-        <max-hold-time>0</max-hold-time>
-        <hold-count>0</hold-count>
-        <total-hold-time>0</total-hold-time>
-        <call-leg1-post-dial-delay>0</call-leg1-post-dial-delay>
-        <call-leg2-post-dial-delay>0</call-leg2-post-dial-delay>
-        <call-leg1-answer-time>0</call-leg1-answer-time>
-        <call-leg2-answer-time>0</call-leg2-answer-time>
-        <call-leg1-sip-id />
-        <call-leg2-sip-id />
-        <inbound-sip-id>MTM2MjZkNDdiMzU3ZmQ3OTQ1OWM3MmI0M2E4ZGI</inbound-sip-id>
-        <notes />
-        <campaign-name />
-        <record-id />
-        <record-status />
-        <disposition-code />
-        <ext-trans-data />
-        <wrap-up-code>N/A</wrap-up-code>
-        <wrap-up-text>N/A</wrap-up-text>
-    </interaction>
-</interactions>
-"""
+ALL_INTERACTIONS = sample_body("all_interactions.xml")
 
 # STATISTICS: document lines 379-405. Nothing corrected.
-STATISTICS = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<statistics>
-    <statistic>
-        <queue-name>Support</queue-name>
-
-        <channel-id>23</channel-id>
-        <time-stamp>2008-02-22T13:30:00-07:00</time-stamp>
-        <media-type>T</media-type>
-        <entered-count>24</entered-count>
-
-        <accepted-count>21</accepted-count>
-        <sla-met-count>18</sla-met-count>
-        <abandoned-count>1</abandoned-count>
-        <finish-processing-count>2</finish-processing-count>
-
-        <finish-post-count>2</finish-post-count>
-        <voice-message-left-count>0</voice-message-left-count>
-        <time-waiting>845</time-waiting>
-        <time-processing>512</time-processing>
-
-        <time-post-processing>142</time-post-processing>
-        <total-time-to-abandon>56</total-time-to-abandon>
-        <time-max-wait-accept>110</time-max-wait-accept>
-        <time-max-wait-abandon>56</time-max-wait-abandon>
-
-    </statistic>
-</statistics>
-"""
+STATISTICS = sample_body("statistics.xml")
 
 # ONLINE_SLAS: document lines 420-466. Nothing corrected.
-ONLINE_SLAS = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<online_slas>
-    <online_sla>
-
-        <queue-name>Support</queue-name>
-        <channel-id>23</channel-id>
-        <time-stamp>2008-02-22T13:30:00-07:00</time-stamp>
-        <media-type>T</media-type>
-
-        <entered-count>24</entered-count>
-        <accepted-count>21</accepted-count>
-        <sla-met-count>18</sla-met-count>
-        <accepted>
-
-            <t0-5sec>8</t0-5sec>
-            <t5-10sec>5</t5-10sec>
-            <t10-20sec>2</t10-20sec>
-            <t20-30sec>3</t20-30sec>
-
-            <t30-40sec>2</t30-40sec>
-            <t30-45sec>0</t30-45sec>
-            <t45-1min>1</t45-1min>
-            <t1-2min>0</t1-2min>
-
-            <t2-5min>0</t2-5min>
-            <t5-10min>0</t5-10min>
-            <t10-or-more>0</t10-or-more>
-        </accepted>
-
-        <abandoned>
-            <t0-5sec>0</t0-5sec>
-            <t5-10sec>0</t5-10sec>
-            <t10-20sec>0</t10-20sec>
-
-            <t20-30sec>0</t20-30sec>
-            <t30-40sec>0</t30-40sec>
-            <t30-45sec>0</t30-45sec>
-            <t45-1min>0</t45-1min>
-
-            <t1-2min>0</t1-2min>
-            <t2-5min>0</t2-5min>
-            <t5-10min>0</t5-10min>
-            <t10-or-more>0</t10-or-more>
-
-        </abandoned>
-    </online_sla>
-</online_slas>
-"""
+ONLINE_SLAS = sample_body("online_slas.xml")
 
 # OFFLINE_SLAS: document lines 474-498. Nothing corrected. (Its `<media-type>E</media-type>` is not
 # in the documented table, where email is `Z`; it is kept as published: not malformed, not a field
 # name.)
-OFFLINE_SLAS = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<offline_slas>
-    <offline_sla>
-        <queue-id>32</queue-id>
-
-        <queue-name>Support</queue-name>
-        <channel-id>18</channel-id>
-        <time-stamp>2008-02-22T13:30:00-07:00</time-stamp>
-        <media-type>E</media-type>
-
-        <entered-count>12</entered-count>
-        <accepted-count>8</accepted-count>
-        <sla-met-count>8</sla-met-count>
-        <accepted>
-
-            <t0-30min>4</t0-30min>
-            <t30min-1hr>4</t30min-1hr>
-            <t1hr-1hr30min>2</t1hr-1hr30min>
-            <t1hr30min-2hr>1</t1hr30min-2hr>
-
-            <t2hr-3hr>0</t2hr-3hr>
-            <t3hr-or-more>1</t3hr-or-more>
-        </accepted>
-    </offline_sla>
-</offline_slas>
-"""
+OFFLINE_SLAS = sample_body("offline_slas.xml")
 
 # STATUSES: document lines 511-529. Nothing corrected.
-STATUSES = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<statuses>
-    <status>
-        <agent-id>fred</agent-id>
-
-        <agent-name>Fred Bloggs</agent-name>
-        <group-id>12</group-id>
-        <group-name>grp2</group-name>
-        <status>On Break</status>
-
-        <event-time>2009-05-21T14:23:05-07:00</event-time>
-        <scl-list-id></scl-list-id>
-        <scl-item-id></scl-item-id>
-        <scl-item-shortcode-text>Scheduled break</scl-item-shortcode-text>
-
-        <scl-item-report-text>Scheduled break</scl-item-report-text>
-        <transaction-id>1000</transaction-id>
-    </status>
-</statuses>
-"""
+STATUSES = sample_body("statuses.xml")
 
 # STATUS_STATISTICS: document lines 537-555. Corrected: the last line `<statuses>` (an opening tag:
 # the root is never closed) is `</statuses>`. The document gives this sample no XML declaration;
 # none added.
-STATUS_STATISTICS = b"""\
-<statuses>
-    <status>
-            <period-start>2015-07-08T14:30:00-07:00</period-start>
-            <period-end>2015-07-08T15:00:00-07:00</period-end>
-            <agent-id>pma</agent-id>
-            <agent-name>Agent Smith</agent-name>
-            <group-id>101</group-id>
-            <group-name>DEV</group-name>
-            <status-waiting>0</status-waiting>
-            <status-processing>0</status-processing>
-            <status-post-processing>0</status-post-processing>
-            <status-working-offline>0</status-working-offline>
-            <status-transaction-offered>0</status-transaction-offered>
-            <status-break>1696</status-break>
-            <time-logged-in>1696</time-logged-in>
-
-    </status>
-
-</statuses>
-"""
+STATUS_STATISTICS = sample_body("status_statistics.xml")
 
 # AGENT_SKILLS: document lines 563-577. Nothing corrected (the first `</skill>` is only
 # mis-indented).
-AGENT_SKILLS = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<skills>
-    <skill>
-        <enabled>Y</enabled>
-        <queue-id>102</queue-id>
-        <agent-id>kol</agent-id>
-        <skill-level>high</skill-level>
-</skill>
-    <skill>
-        <enabled>N</enabled>
-        <queue-id>103</queue-id>
-        <agent-id>kol</agent-id>
-        <skill-level>medium</skill-level>
-    </skill>
-</skills>
-"""
+AGENT_SKILLS = sample_body("agent_skills.xml")
 
 # QUEUE_SKILLS: document lines 583-597. Nothing corrected (the first `</skill>` is only
 # mis-indented).
-QUEUE_SKILLS = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<skills>
-    <skill>
-        <enabled>Y</enabled>
-        <agent-id>phegde</agent-id>
-        <queue-id>102</queue-id>
-        <skill-level>high</skill-level>
-</skill>
-    <skill>
-        <enabled>N</enabled>
-        <agent-id>kol</agent-id>
-        <queue-id>102</queue-id>
-        <skill-level>medium</skill-level>
-    </skill>
-</skills>
-"""
+QUEUE_SKILLS = sample_body("queue_skills.xml")
 
 # OUTBOUND_CALLS: document lines 610-644. Nothing corrected.
-OUTBOUND_CALLS = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<outboundcalls>
-    <outboundcall>
-        <agent-id>fred</agent-id>
-        <agent-name>Fred Bloggs</agent-name>
-
-        <group-id>12</group-id>
-        <transaction-id>123</transaction-id>
-        <destination>14155524562</destination>
-        <start-time>2009-05-26T17:53:55-07:00</start-time>
-
-        <total-time>14</total-time>
-        <tcl-list-id>1</tcl-list-id>
-        <tcl-item-id>1</tcl-item-id>
-        <tcl-item-shortcode-text>c1</tcl-item-shortcode-text>
-
-        <tcl-item-report-text>report text 1</tcl-item-report-text>
-        <tcl-outbound-list-id>2</tcl-outbound-list-id>
-        <tcl-outbound-item-id>3</tcl-outbound-item-id>
-        <tcl-outbound-item-shortcode-text>ttt</tcl-outbound-item-shortcode-text>
-
-        <tcl-outbound-item-report-text>ttt</tcl-outbound-item-report-text>
-        <recording-filename>S20090526/R20090526175312223.wav</recording-filename>
-        <max-hold-time>0</max-hold-time>
-        <hold-count>0</hold-count>
-        <total-hold-time>0</total-hold-time>
-        <call-leg1-post-dial-delay>2</call-leg1-post-dial-delay>
-        <call-leg2-post-dial-delay>2</call-leg2-post-dial-delay>
-        <call-leg1-answer-time>0</call-leg1-answer-time>
-        <call-leg2-answer-time>0</call-leg2-answer-time>
-        <call-leg1-sip-id>088e926d2f05a78e23f568557699891d</call-leg1-sip-id>
-        <call-leg2-sip-id>1b82fe39718634c548d04cfd373c5a8c</call-leg2-sip-id>
-
-    </outboundcall>
-</outboundcalls>
-"""
+OUTBOUND_CALLS = sample_body("outbound_calls.xml")
 
 # QUEUES: document lines 662-675. Nothing corrected.
-QUEUES = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<queues>
-    <queue>
-        <queue-id>121</queue-id>
-
-        <queue-name>Support</queue-name>
-        <queue-desc>First tier support</queue-desc>
-        <media-type>T</media-type>
-        <enabled>Y</enabled>
-
-        <sla-enabled>N</sla-enabled>
-        <sla-time>0</sla-time>
-    </queue>
-</queues>
-"""
+QUEUES = sample_body("queues.xml")
 
 # CHANNELS: document lines 683-691. Nothing corrected.
-CHANNELS = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<channels>
-    <channel>
-        <channel-id>52</channel-id>
-
-        <channel-name>sales@acme.com</channel-name>
-        <channel-desc>Sales Email</channel-desc>
-    </channel>
-</channels>
-"""
+CHANNELS = sample_body("channels.xml")
 
 # CAMPAIGNS: document lines 719-741. Nothing corrected.
-CAMPAIGNS = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<campaigns>
-    <campaign>
-        <campaign-name>Sales Campaign</campaign-name>
-
-        <campaign-id>123</campaign-id>
-        <enabled>Y</enabled>
-        <status>6</status>
-        <no-of-records>100</no-of-records>
-
-        <caller-id>5551234</caller-id>
-        <start-time>2011-02-01T10:00:00-08:00</start-time>
-        <end-time>2011-02-28T17:30:00-08:00</end-time>
-        <actual-run-time>2011-02-01T10:00:30-08:00</actual-run-time>
-
-        <actual-stop-time>2011-02-23T12:09:36-08:00</actual-stop-time>
-        <daily-start-time>600</daily-start-time>
-        <daily-end-time>1110</daily-end-time>
-        <retry-interval>90</retry-interval>
-
-        <max-retry>3</max-retry>
-    </campaign>
-</campaigns>
-"""
+CAMPAIGNS = sample_body("campaigns.xml")
 
 # CAMPAIGN_RECORDS: document lines 765-783. Corrected: the root closes with `</records>`, not
 # `</recordss>`; dropped the second `<record>`, a `...` placeholder.
-CAMPAIGN_RECORDS = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<records>
-    <record>
-        <campaign-name>Sales Campaign</campaign-name>
-        <campaign-id>123</campaign-id>
-
-        <record-id>0015000000WIBJrAAP</record-id>
-        <phone-list>Phone|(650)555-1234</phone-list>
-        <status>3</status>
-        <status-code>0</status-code>
-
-        <ext-trans-data>[AccountName|John Smith]</ext-trans-data>
-        <disposition-code>1000</disposition-code>
-    </record>
-
-</records>
-"""
+CAMPAIGN_RECORDS = sample_body("campaign_records.xml")
 
 # TCLS: document lines 791-822. Nothing corrected.
-TCLS = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<tcl-trans>
-
-    <tcl-tran>
-        <tcl-list-id>1</tcl-list-id>
-        <tcl-name>ag-trans-code</tcl-name>
-        <tcl-description>agent transaction code</tcl-description>
-
-        <tcl-admin-notes />
-        <tcl-active>Y</tcl-active>
-        <tcl-autosort>N</tcl-autosort>
-        <tcl-used>Y</tcl-used>
-
-        <tcl-category-id />
-        <tcl-assignment-type>groups</tcl-assignment-type>
-        <tcl-required>Y</tcl-required>
-        <tcl-multiple-choice>Y</tcl-multiple-choice>
-
-        <tcl-required-before-outbound>Y</tcl-required-before-outbound>
-        <tcl-item-id>1</tcl-item-id>
-        <tcl-item-ordinate>0</tcl-item-ordinate>
-        <tcl-item-active>Y</tcl-item-active>
-
-        <tcl-item-used>Y</tcl-item-used>
-        <tcl-item-call-line-id>140823322222</tcl-item-call-line-id>
-        <tcl-lang-id>en_US</tcl-lang-id>
-        <tcl-item-menu-text>code 1</tcl-item-menu-text>
-
-        <tcl-item-report-text>code 1</tcl-item-report-text>
-        <tcl-item-shortcode-text>c1</tcl-item-shortcode-text>
-    </tcl-tran>
-</tcl-trans>
-"""
+TCLS = sample_body("tcls.xml")
 
 # SCLS: document lines 830-855. Nothing corrected.
-SCLS = b"""\
-<?xml version='1.0'  encoding='UTF-8' ?>
-<scl-trans>
-    <scl-tran>
-        <scl-list-id>1</scl-list-id>
-
-        <scl-name>ag-status-code</scl-name>
-        <scl-description>agent status code</scl-description>
-        <scl-admin-notes />
-        <scl-active>Y</scl-active>
-
-        <scl-autosort>N</scl-autosort>
-        <scl-used>Y</scl-used>
-        <scl-category-id />
-        <scl-item-id>1</scl-item-id>
-
-        <scl-item-ordinate>0</scl-item-ordinate>
-        <scl-item-active>Y</scl-item-active>
-        <scl-item-used>Y</scl-item-used>
-        <scl-lang-id>en_US</scl-lang-id>
-
-        <scl-item-menu-text>code 1</scl-item-menu-text>
-        <scl-item-report-text>code 1</scl-item-report-text>
-        <scl-item-shortcode-text>c1</scl-item-shortcode-text>
-    </scl-tran>
-
-</scl-trans>
-"""
+SCLS = sample_body("scls.xml")
 
 
 # --- what each sample must decode into -----------------------------------------------------

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
-from .._convert import wire_field, wire_name
+from .._convert import prepared_by, wire_field, wire_name
 from .._enums import OpenEnum
+
+C = TypeVar("C", bound=type)
 
 __all__ = [
     "AgentMedia",
@@ -91,6 +93,27 @@ class StatusCodeItem(OpenEnum):
     AGENT_RELOGIN = "6"
 
 
+def _measures(cls: type[Any]) -> frozenset[str]:
+    """Wire names of the fields where `-1` means "no data" (every field but codes and text)."""
+    names = set()
+    for field in attrs.fields(cls):
+        kind = str(field.type)
+        if any(t in kind for t in ("int", "float", "timedelta", "datetime")):
+            names.add(wire_name(field))
+    return frozenset(names)
+
+
+def _no_data_is_none(cls: C) -> C:
+    """Class decorator: in the model's records, a measure's `-1` becomes None before typing."""
+    measures = _measures(cls)
+
+    def prepare(record: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: (None if k in measures and v in ("-1", -1) else v) for k, v in record.items()}
+
+    return prepared_by(prepare)(cls)
+
+
+@_no_data_is_none
 @attrs.define(slots=True, kw_only=True)
 class RealtimeAgent:
     """One agent, from `/agents` or `/agent/{agent_id}`."""
@@ -137,6 +160,7 @@ class RealtimeAgent:
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
+@_no_data_is_none
 @attrs.define(slots=True, kw_only=True)
 class RealtimeQueue:
     """One queue, from `/queues` or `/queue/{queue_id}`."""
@@ -173,23 +197,6 @@ class RealtimeQueue:
     thirty_min_longest_wait_time: timedelta | None = None
     thirty_min_sla_activity: float | None = None
     extra: dict[str, Any] = attrs.field(factory=dict)
-
-
-def _measures(cls: type[Any]) -> frozenset[str]:
-    """Wire names of the fields where `-1` means "no data" (every field but codes and text)."""
-    names = set()
-    for field in attrs.fields(cls):
-        kind = str(field.type)
-        if any(t in kind for t in ("int", "float", "timedelta", "datetime")):
-            names.add(wire_name(field))
-    return frozenset(names)
-
-
-NO_DATA_FIELDS: dict[type[Any], frozenset[str]] = {
-    RealtimeAgent: _measures(RealtimeAgent),
-    RealtimeQueue: _measures(RealtimeQueue),
-}
-"""Per model, the wire fields whose `-1` is turned into None before typing."""
 
 
 @attrs.frozen

@@ -9,12 +9,14 @@ Python does not know; a non-text `callDate` is kept in `extra` and `call_date` i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 import attrs
 
-from .._convert import wire_field
+from .._convert import prepared_by, wire_field
+from .._convert_hooks import to_datetime, to_int
 from .._errors import InvalidArgumentError
 
 __all__ = ["Duration", "Range", "RecentCall"]
@@ -82,12 +84,36 @@ class Duration:
         return _render(self.unit, self.low, self.high)
 
 
+def _count(value: Any) -> int:
+    """A count, also as the decimal text the server sends ("0.0")."""
+    if isinstance(value, str) and value.strip().endswith(".0"):
+        value = value.strip()[:-2]
+    return to_int(value, int)
+
+
+def _call_date(value: Any) -> datetime:
+    """`callDate`: a datetime already read in the answer's zone is kept (naive when that zone
+    is unknown); text is read like any instant."""
+    return value if isinstance(value, datetime) else to_datetime(value, datetime)
+
+
+def _call_record(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A `callDate` that is neither text nor a datetime is left out, so it is kept in `extra`
+    as sent (the document shows only text; whether a number counts seconds or milliseconds
+    would be a guess)."""
+    call_date = record.get("callDate")
+    if call_date is None or isinstance(call_date, (str, datetime)):
+        return record
+    return {k: v for k, v in record.items() if k != "callDate"}
+
+
+@prepared_by(_call_record)
 @attrs.define(slots=True, kw_only=True)
 class RecentCall:
     """One call of a Recent Calls search."""
 
     call_id: str = wire_field("callId")
-    call_date: datetime | None = wire_field("callDate", default=None)
+    call_date: datetime | None = wire_field("callDate", hook=_call_date, default=None)
     call_type: str | None = wire_field("callType", default=None)
     call_sub_type: str | None = wire_field("callSubType", default=None)
     caller_name: str | None = wire_field("callerName", default=None)
@@ -102,7 +128,7 @@ class RecentCall:
     transaction_id: str | None = wire_field("transactionId", default=None)
     hungup_by: str | None = wire_field("hungupBy", default=None)
     schedule_hours: str | None = wire_field("scheduleHours", default=None)
-    transfer_count: int | None = wire_field("transferCount", default=None)
+    transfer_count: int | None = wire_field("transferCount", hook=_count, default=None)
     call_duration_ms: float | None = wire_field("callDuration", default=None)
     agent_call_handling_duration_ms: float | None = wire_field(
         "agentCallHandlingDuration", default=None
@@ -120,7 +146,5 @@ class RecentCall:
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
-INTEGER_FIELDS = frozenset({"transferCount"})
-"""Counts the server sends as decimals ("0.0")."""
 DERIVED_FIELDS = frozenset({"callDateOnly", "callTime"})
 """Parts of `callDate` repeated as text; kept in `extra` like any other undocumented field."""

@@ -10,13 +10,15 @@ of a file, `interaction_guid` of a transcript.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 import attrs
 
-from .._convert import wire_field
+from .._convert import prepared_by, wire_field
 from .._enums import OpenEnum
+from .._errors import DecodeError
 
 __all__ = [
     "MessageSender",
@@ -30,6 +32,12 @@ __all__ = [
     "WrapUpCode",
 ]
 
+_NESTED: Mapping[str, tuple[str, ...]] = {
+    "wrapUpCode": ("transactionCodes", "transactionCode"),
+    "metaDatas": ("metaData",),
+    "messages": ("message",),
+}
+"""Wire keys holding a collection → the element names down to its items."""
 VIRTUAL_OUTBOUND_CHANNEL = "#virtual_outbound#"
 VIRTUAL_DAA_CHANNEL = "#virtual_daa#"
 
@@ -60,6 +68,30 @@ class MessageSender(OpenEnum):
     AGENT = "A"
 
 
+def _collection_items(value: Any, key: str, path: tuple[str, ...]) -> list[Any]:
+    """The items of a nested collection (`{"metaData": [...]}`; one item or none too)."""
+    for element in path:
+        if value is None or value == "" or value == {}:
+            return []
+        if not isinstance(value, dict) or element not in value:
+            raise DecodeError(f"expected {key}/{'/'.join(path)} items in a recordings record")
+        value = value[element]
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    if not all(isinstance(item, dict) for item in items):
+        raise DecodeError(f"expected {key}/{'/'.join(path)} records in a recordings record")
+    return items
+
+
+def _flatten_nested(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The record with each nested collection as a plain list of item records."""
+    nested = {
+        k: _collection_items(record[k], k, path) for k, path in _NESTED.items() if k in record
+    }
+    return {**record, **nested}
+
+
 @attrs.frozen
 class MetaData:
     """One metadata entry (`<metaData><fieldName/><fieldValue/></metaData>`)."""
@@ -78,6 +110,7 @@ class WrapUpCode:
     extra: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
 
+@prepared_by(_flatten_nested)
 @attrs.frozen
 class RecordingFile:
     """One call recording file (`/files`)."""
@@ -129,6 +162,7 @@ class TranscriptMessage:
     extra: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
 
+@prepared_by(_flatten_nested)
 @attrs.frozen
 class Transcript:
     """One chat transcript as `/transcripts` lists it (without its messages)."""

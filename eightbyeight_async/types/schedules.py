@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
+from .._convert import prepared_by, wire_metadata
 from .._errors import DecodeError
 
 __all__ = [
@@ -77,31 +79,58 @@ class ScheduleStatus:
         return f"CHOICE {self.choice}" if self.state is ScheduleState.CHOICE else self.state.value
 
 
+def _number(value: Any) -> int:
+    """A non-negative integer field (ASCII digits only: `int()` refuses "²")."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(f"expected a number, got {value!r}")
+    return int(text)
+
+
+def _listed(value: Any) -> list[Any]:
+    """A collection element's items: none, one, or a list."""
+    if value is None or value == "":
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _schedule_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """`<week-days><week-day>…` (one, several or none) as a list of day records."""
+    return {**record, "week-days": _listed((record.get("week-days") or {}).get("week-day"))}
+
+
+def _day_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A day's `<properties>` (one, several or none) as a list of period records."""
+    return {**record, "properties": _listed(record.get("properties"))}
+
+
 @attrs.frozen
 class DayPeriod:
     """A period of a week day with its status (`start_time` to `end_time`, local times)."""
 
-    status: ScheduleStatus
+    status: ScheduleStatus = attrs.field(metadata=wire_metadata(hook=ScheduleStatus.from_code))
     start_time: dt.time | None
     end_time: dt.time | None
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
+@prepared_by(_day_record)
 @attrs.frozen
 class WeekDay:
     """A week day of a schedule (`day` 0 = Sunday, as the document's sample) and its periods."""
 
-    day: int
-    periods: tuple[DayPeriod, ...]
+    day: int = attrs.field(metadata=wire_metadata(hook=_number))
+    periods: tuple[DayPeriod, ...] = attrs.field(metadata=wire_metadata("properties"))
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
+@prepared_by(_schedule_record)
 @attrs.frozen
 class Schedule:
     """A tenant schedule; `time_zone` is None when the schedule uses the tenant's."""
 
-    id: int
-    name: str
+    id: int = attrs.field(metadata=wire_metadata(hook=_number))
+    name: str = attrs.field(metadata=wire_metadata(hook=str))
     time_zone: str | None
     week_days: tuple[WeekDay, ...]
     extra: dict[str, Any] = attrs.field(factory=dict)

@@ -31,8 +31,8 @@ class AgentStatusStatistics:
 
 
 @attrs.define(slots=True, kw_only=True)
-class InteractionStatistics:
-    """30-minute interaction counts: /agents|queues|channels/{id}/statistics."""
+class _PeriodCounts:
+    """The leading fields of `InteractionStatistics` and `OnlineSla`, in their wire order."""
 
     time_stamp: datetime  # start of the 30-minute period
     queue_name: str | None = None
@@ -41,6 +41,12 @@ class InteractionStatistics:
     entered_count: int | None = None
     accepted_count: int | None = None
     sla_met_count: int | None = None
+
+
+@attrs.define(slots=True, kw_only=True)
+class InteractionStatistics(_PeriodCounts):
+    """30-minute interaction counts: /agents|queues|channels/{id}/statistics."""
+
     abandoned_count: int | None = None
     finish_processing_count: int | None = None
     finish_post_count: int | None = None
@@ -73,16 +79,9 @@ class OnlineSlaBuckets:
 
 
 @attrs.define(slots=True, kw_only=True)
-class OnlineSla:
+class OnlineSla(_PeriodCounts):
     """30-minute SLA of a phone/chat queue or channel: /queues|channels/{id}/online_slas."""
 
-    time_stamp: datetime  # start of the 30-minute period
-    queue_name: str | None = None
-    channel_id: int | None = None
-    media_type: MediaType | None = None
-    entered_count: int | None = None
-    accepted_count: int | None = None
-    sla_met_count: int | None = None
     accepted: OnlineSlaBuckets | None = None
     abandoned: OnlineSlaBuckets | None = None
     extra: dict[str, Any] = attrs.field(factory=dict)
