@@ -6,12 +6,10 @@ malformed, truncated or unsafe body; the HTTP layer attaches the method and URL.
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import gc
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, Literal
 from xml.parsers import expat
 
@@ -53,36 +51,10 @@ else:
     parse_json = _parse_json_fast
 
 
-GC_PAUSE_BODY_SIZE = 64 * 1024
-"""Bodies from this size up are parsed with the cyclic garbage collector paused."""
-
-
-@contextlib.contextmanager
-def collector_paused(pause: bool = True) -> Iterator[None]:
-    """The cyclic garbage collector paused for the block, if `pause` and it is enabled.
-
-    For building many objects that cannot form a reference cycle (parsed JSON, the records
-    made from it): their allocation sets off collections that scan every live object, ~40%
-    of `job.rows()`'s CPU time before this (benchmarks/analytics_rows.py). The msgpack
-    documentation advises the same for large messages. A collector the caller disabled
-    stays disabled.
-    """
-    pause = pause and gc.isenabled()
-    if pause:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if pause:
-            gc.enable()
-
-
 def decode_json(body: bytes) -> Any:
-    """Parse a JSON body (UTF-8/16/32); empty, truncated or non-standard JSON is an error.
-    A large body is parsed with the collector paused (`collector_paused`)."""
+    """Parse a JSON body (UTF-8/16/32); empty, truncated or non-standard JSON is an error."""
     try:
-        with collector_paused(len(body) >= GC_PAUSE_BODY_SIZE):
-            return parse_json(body)
+        return parse_json(body)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
         raise DecodeError(f"malformed JSON body: {_reason(exc)}", body=body) from None
 

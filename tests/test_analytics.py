@@ -10,12 +10,13 @@ import io
 import logging
 import warnings
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import pytest
 import respx
 from openpyxl import load_workbook
@@ -33,7 +34,8 @@ from eightbyeight_async import (
     RetryPolicy,
     TenantInfoError,
 )
-from eightbyeight_async._resources._report_job import parse_row
+from eightbyeight_async._resources import _report_job
+from eightbyeight_async._resources._analytics_rows import parse_row
 from eightbyeight_async.sandbox import Sandbox
 from eightbyeight_async.types.analytics import ReportRow, ReportStatus, convert_value
 
@@ -45,25 +47,15 @@ BASE_URL = "https://api.8x8.com/analytics/cc/v8/historical-metrics"
 
 
 @pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(seed=3, days=6, interactions_per_day=40) as sandbox:
-        yield sandbox
+def sandbox_options() -> dict[str, Any]:
+    return {"seed": 3, "days": 6, "interactions_per_day": 40}
 
 
 @pytest.fixture
-async def cc(sb: Sandbox) -> AsyncIterator[ContactCenter]:
+def sb(sb: Sandbox) -> Sandbox:
+    """The shared sandbox (reset after each test) with reports done 0.05 s after creation."""
     sb.analytics.delay = 0.05
-    async with sb.client(retry=RetryPolicy.instant()) as client:
-        yield client
-    sb.faults.clear()
-    sb.analytics.delay = 0.05
-    sb.analytics.fail_reports = False
-    sb.analytics.hold_reports = False
-    sb.analytics.release()
-    sb.analytics.retry_after = None
-    sb.analytics.tenant_ids = None
-    sb.analytics.content_disposition = None
-    sb.tokens.ttl = 1800.0
+    return sb
 
 
 def whole_range(sb: Sandbox) -> tuple[dt.datetime, dt.datetime]:
@@ -114,7 +106,7 @@ async def test_full_flow_rows_match_the_sandbox_rows(cc: ContactCenter, sb: Sand
     assert job.status == ReportStatus.DONE
     assert await job is job  # awaiting a DONE job costs nothing
     rows = await all_rows(job, page_size=13)  # many pages, fetched ahead
-    expected = sb.analytics.expected_rows(job.id)
+    expected = sb.truth.analytics_rows(job.id)
     assert [row.raw for row in rows] == expected
     assert [row.index for row in rows] == list(range(len(expected)))
     for row, wire in zip(rows, expected, strict=True):
@@ -155,7 +147,7 @@ async def test_filters_and_intraday_select_the_right_interactions(
         granularity="none",
         filters={"queue": [queue_id]},
         intraday=("20:00:00", "06:00:00"),  # crosses midnight
-        timezone=sb.tenant.timezone,
+        tz=sb.tenant.timezone,
         metrics=["presented", "avgHandlingTime"],
         include_subtotals=False,
         include_grand_total=False,
@@ -186,7 +178,7 @@ async def test_download_csv_and_xlsx_hold_every_row(
     cc: ContactCenter, sb: Sandbox, tmp_path: Path
 ) -> None:
     job = await done_job(cc, sb)
-    expected = sb.analytics.expected_rows(job.id)
+    expected = sb.truth.analytics_rows(job.id)
     csv_path = await job.download(tmp_path)
     assert csv_path == tmp_path / "Queue report (ops).csv"
     table = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8"))))
@@ -255,7 +247,7 @@ async def test_failed_report_raises_report_failed_error(cc: ContactCenter, sb: S
 async def test_deadline_raises_and_the_job_can_be_reattached(
     cc: ContactCenter, sb: Sandbox
 ) -> None:
-    sb.analytics.delay = 0.4
+    sb.analytics.hold_reports = True  # IN_PROGRESS until released, however slow the machine
     start, end = whole_range(sb)
     job = await cc.analytics.create_report(
         type=QUEUE_REPORT, title="Slow", start=start, end=end, granularity="day", group_by="queue"
@@ -266,34 +258,65 @@ async def test_deadline_raises_and_the_job_can_be_reattached(
     assert caught.value.report_id == job.id
     with pytest.raises(InvalidArgumentError, match="IN_PROGRESS"):
         job.rows()
+    sb.analytics.release()
     again = await cc.analytics.report(job.id).wait(poll_interval=0.05)
     assert again.status == ReportStatus.DONE
     assert again.id == job.id
-    assert [r.raw for r in await all_rows(again)] == sb.analytics.expected_rows(job.id)
+    assert [r.raw for r in await all_rows(again)] == sb.truth.analytics_rows(job.id)
 
 
-async def test_polling_intervals_grow(cc: ContactCenter, sb: Sandbox) -> None:
-    sb.analytics.delay = 0.5
+class RecordedSleeps:
+    """Stands in for `anyio` in the report-job module: records each poll wait instead of
+    sleeping it, and releases the held reports after `release_after` waits."""
+
+    def __init__(self, sb: Sandbox, release_after: int) -> None:
+        self.delays: list[float] = []
+        self._sb, self._release_after = sb, release_after
+
+    async def sleep(self, delay: float) -> None:
+        self.delays.append(delay)
+        if len(self.delays) == self._release_after:
+            self._sb.analytics.release()
+        await anyio.lowlevel.checkpoint()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(anyio, name)
+
+
+@pytest.fixture
+def sleeps(sb: Sandbox, monkeypatch: pytest.MonkeyPatch) -> RecordedSleeps:
+    """Held reports, and the poll waits recorded: the 6th wait releases them."""
+    sb.analytics.hold_reports, sb.analytics.delay = True, 0.0  # DONE once released
+    recorded = RecordedSleeps(sb, release_after=6)
+    monkeypatch.setattr(_report_job, "anyio", recorded)
+    return recorded
+
+
+async def test_polling_intervals_grow(
+    cc: ContactCenter, sb: Sandbox, sleeps: RecordedSleeps
+) -> None:
     start, end = whole_range(sb)
     job = await cc.analytics.create_report(
         type=QUEUE_REPORT, title="Grow", start=start, end=end, granularity="day", group_by="queue"
     )
-    await job.wait(poll_interval=0.02)
-    # 0.02, 0.03, 0.045, ... pass 0.5 s within 7 checks; a fixed 0.02 s interval takes 25
-    assert 3 <= job.status_checks <= 9
+    await job.wait(poll_interval=0.02, max_poll_interval=0.1)
+    assert job.status == ReportStatus.DONE
+    assert sleeps.delays == pytest.approx([0.02, 0.03, 0.045, 0.0675, 0.1, 0.1])
+    assert job.status_checks == 6
 
 
-async def test_retry_after_on_status_is_honoured(cc: ContactCenter, sb: Sandbox) -> None:
-    sb.analytics.delay = 0.5
+async def test_retry_after_on_status_is_honoured(
+    cc: ContactCenter, sb: Sandbox, sleeps: RecordedSleeps
+) -> None:
     sb.analytics.retry_after = 0.3
     start, end = whole_range(sb)
     job = await cc.analytics.create_report(
         type=QUEUE_REPORT, title="Paced", start=start, end=end, granularity="day", group_by="queue"
     )
-    began = anyio.current_time()
-    await job.wait(poll_interval=0.01)
-    assert job.status_checks <= 4
-    assert anyio.current_time() - began >= 0.5
+    await job.wait(poll_interval=0.01, max_poll_interval=1.0)
+    assert job.status == ReportStatus.DONE
+    # the first wait precedes any status answer; every later one is at least the Retry-After
+    assert sleeps.delays == pytest.approx([0.01, 0.3, 0.45, 0.675, 1.0, 1.0])
 
 
 async def test_a_token_revoked_during_a_long_poll_is_refreshed(
@@ -323,7 +346,7 @@ async def test_a_token_revoked_during_a_long_poll_is_refreshed(
         await job.wait(poll_interval=0.01, max_poll_interval=0.02)
     assert job.status == ReportStatus.DONE
     assert sb.tokens.issued == issued + 1
-    assert len(await all_rows(job)) == len(sb.analytics.expected_rows(job.id))
+    assert len(await all_rows(job)) == len(sb.truth.analytics_rows(job.id))
 
 
 async def test_rows_past_the_json_cap_warn_and_download_has_all(
@@ -334,7 +357,7 @@ async def test_rows_past_the_json_cap_warn_and_download_has_all(
         cc, sb, type=AGENT_REPORT, granularity="30m", group_by="agent-and-media",
         include_grand_total=False, metrics=["presented"],
     )  # fmt: skip
-    total = len(sb.analytics.expected_rows(job.id))
+    total = len(sb.truth.analytics_rows(job.id))
     assert total > 10_000
     with pytest.warns(ReportRowCapWarning, match="download"):
         rows = await all_rows(job)

@@ -5,12 +5,11 @@ the sandbox, which enforces the same rules on its side."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 
-from eightbyeight_async import BadRequestError, ContactCenter, InvalidArgumentError, RetryPolicy
+from eightbyeight_async import BadRequestError, ContactCenter, InvalidArgumentError
 from eightbyeight_async.sandbox import Sandbox
 from eightbyeight_async.types.analytics import ReportStatus
 
@@ -21,17 +20,21 @@ START = dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(seed=4, days=1, interactions_per_day=5) as sandbox:
-        sandbox.analytics.delay = 0.0
-        yield sandbox
+def sandbox_options() -> dict[str, Any]:
+    return {"seed": 4, "days": 1, "interactions_per_day": 5}
 
 
 @pytest.fixture
-async def cc(sb: Sandbox) -> AsyncIterator[ContactCenter]:
-    async with sb.client(retry=RetryPolicy.instant()) as client:
-        await client.analytics.report_types()  # cached: later calls only create
-        yield client
+def sb(sb: Sandbox) -> Sandbox:
+    """The module's sandbox (reset after each test) with reports done at once."""
+    sb.analytics.delay = 0.0
+    return sb
+
+
+@pytest.fixture
+async def cc(cc: ContactCenter) -> ContactCenter:
+    await cc.analytics.report_types()  # cached: later calls only create
+    return cc
 
 
 def settings(**overrides: Any) -> dict[str, Any]:
@@ -137,7 +140,7 @@ async def test_dates_must_be_aware_and_ordered(cc: ContactCenter, sb: Sandbox) -
 
 
 async def test_timezone_must_be_known(cc: ContactCenter, sb: Sandbox) -> None:
-    await refused(cc, sb, "unknown time zone", timezone="Mars/Olympus")
+    await refused(cc, sb, "unknown time zone", tz="Mars/Olympus")
 
 
 async def test_strings_dates_and_filters_are_accepted(cc: ContactCenter, sb: Sandbox) -> None:
@@ -148,7 +151,7 @@ async def test_strings_dates_and_filters_are_accepted(cc: ContactCenter, sb: San
         end=dt.date(2024, 5, 2),
         filters={"queue": int(queue), "media": ["InboundPhone", "Chat"]},
         metrics=["accepted"],
-        timezone="Europe/Helsinki",
+        tz="Europe/Helsinki",
         include_subtotals=True,
     )
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -384,70 +383,3 @@ def test_both_json_parsers_refuse_malformed_bodies(json_parser: str, body: bytes
 )
 def test_both_json_parsers_agree(json_parser: str, body: bytes, expected: object) -> None:
     assert decode_json(body) == expected
-
-
-@pytest.fixture
-def gc_collections() -> Iterator[list[int]]:
-    """The generations of the collections that run while the test does."""
-    seen: list[int] = []
-
-    def record(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            seen.append(info["generation"])
-
-    gc.callbacks.append(record)
-    try:
-        yield seen
-    finally:
-        gc.callbacks.remove(record)
-
-
-def _large_page(rows: int = 3000) -> bytes:
-    """An analytics-like page: thousands of small dicts, far past the pause threshold."""
-    item = b'{"key":"presented","label":"Presented","value":"1"}'
-    row = b'{"total":null,"items":[' + b",".join([item] * 8) + b"]}"
-    body = b"[" + b",".join([row] * rows) + b"]"
-    assert len(body) >= formats.GC_PAUSE_BODY_SIZE
-    return body
-
-
-def test_a_large_body_is_parsed_without_a_collection(
-    json_parser: str, gc_collections: list[int]
-) -> None:
-    assert gc.isenabled()
-    document = decode_json(_large_page())
-    assert len(document) == 3000
-    # Unpaused, its 27,000 dicts set off dozens of collections; paused, at most the one
-    # collection that follows the re-enabling.
-    assert len(gc_collections) <= 1
-    assert gc.isenabled()
-
-
-def test_a_small_body_leaves_the_collector_alone(gc_collections: list[int]) -> None:
-    paused: list[bool] = []
-    original = formats.parse_json
-
-    def watching(body: bytes) -> Any:
-        paused.append(not gc.isenabled())
-        return original(body)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(formats, "parse_json", watching)
-        decode_json(b'{"a": 1}')
-        decode_json(_large_page(200))
-    assert paused == [False, True]
-
-
-def test_the_collector_is_restored_after_a_malformed_large_body(json_parser: str) -> None:
-    with pytest.raises(DecodeError, match="malformed JSON"):
-        decode_json(_large_page()[:-1])
-    assert gc.isenabled()
-
-
-def test_a_collector_the_caller_disabled_stays_disabled() -> None:
-    gc.disable()
-    try:
-        decode_json(_large_page())
-        assert not gc.isenabled()
-    finally:
-        gc.enable()

@@ -58,7 +58,7 @@ def report() -> None:
 @click.option("--group-by", required=True, help="e.g. queue, media-and-queue")
 @click.option("--filter", "filters", multiple=True, metavar="NAME=V1,V2", help="Repeatable.")
 @click.option("--metric", "metrics", multiple=True, help="Repeatable; default: all metrics.")
-@click.option("--timezone", help="IANA name, e.g. America/New_York.")
+@click.option("--tz", help="IANA name, e.g. America/New_York.")
 @click.option("--intraday", metavar="HH:MM-HH:MM", help="Only this part of each day.")
 @click.option("--subtotals", is_flag=True, help="Include subtotal rows.")
 @click.option("--grand-total", is_flag=True, help="Include the grand total row.")
@@ -81,7 +81,7 @@ def create_command(
     group_by: str,
     filters: tuple[str, ...],
     metrics: tuple[str, ...],
-    timezone: str | None,
+    tz: str | None,
     intraday: str | None,
     subtotals: bool,
     grand_total: bool,
@@ -100,7 +100,7 @@ def create_command(
         "group_by": group_by,
         "filters": _filters(filters),
         "metrics": list(metrics) or None,
-        "timezone": timezone,
+        "tz": tz,
         "intraday": _intraday(intraday),
         "include_subtotals": subtotals,
         "include_grand_total": grand_total,
@@ -144,7 +144,7 @@ async def write_rows(cc: ContactCenter, report_id: str, out: pathlib.Path | None
     sink = sys.stdout if out is None else open(out, "w", encoding="utf-8")  # noqa: ASYNC230, SIM115
     try:
         async for row in job.rows():
-            sink.write(json_line(to_dict(row)))
+            sink.write(json_line({**to_dict(row), "raw": row.raw}))
             count += 1
     finally:
         if out is not None:

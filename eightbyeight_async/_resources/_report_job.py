@@ -8,26 +8,26 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import AsyncIterator, Generator, Mapping
+from collections.abc import Generator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import anyio
 import httpx
+from typing_extensions import Unpack
 
 from .._convert import structure, structure_many
+from .._endpoints import CallOptions, overrides
 from .._errors import (
-    APIConnectionError,
-    APITimeoutError,
     DecodeError,
     InvalidArgumentError,
     ReportFailedError,
     ReportRowCapWarning,
     ReportTimeoutError,
 )
-from .._formats import collector_paused, decode_json
-from .._pagination import NumberedPage, PagePaginator
-from .._redact import redact_text, redact_url
+from .._formats import decode_json
+from .._http import body_chunks
+from .._paginators import NumberedPage, PagePaginator
 from .._retry import parse_retry_after
 from .._safe_files import Staging, disposition_filename, safe_filename
 from .._validate import is_seconds
@@ -38,14 +38,9 @@ from ..types.analytics import (
     ReportRow,
     ReportState,
     ReportStatus,
-    ReportTotal,
-    TotalType,
-    convert_items,
-    convert_value,
 )
-
-if TYPE_CHECKING:
-    from .analytics import Analytics
+from ._analytics_rows import RowReader
+from ._analytics_transport import AnalyticsTransport
 
 JSON_ROW_CAP = 10_000
 """Rows the JSON data pages serve at most; the download has every row."""
@@ -65,34 +60,6 @@ def _header_int(response: httpx.Response, name: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
-def _total(value: Any) -> ReportTotal | None:
-    if value is None:
-        return None
-    if not isinstance(value, Mapping) or "type" not in value:
-        raise DecodeError(f"a report row's total is not an object with a type: {value!r}")
-    start, end = value.get("startIndex"), value.get("endIndex")
-    return ReportTotal(
-        type=TotalType(value["type"]),
-        start_index=None if start is None else int(start),
-        end_index=None if end is None else int(end),
-    )
-
-
-def parse_row(record: Any, index: int) -> ReportRow:
-    """One data row: items as `[{key, label, value}]` (or, as one sample shows, `{key: value}`)."""
-    try:
-        items = record["items"]
-        if items.__class__ is list:
-            values = convert_items(items)
-        else:
-            values = {str(k): convert_value(v) for k, v in items.items()}
-        raw_total = record.get("total")
-        total = None if raw_total is None else _total(raw_total)
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        raise DecodeError(f"report row {index} is malformed: {type(exc).__name__}: {exc}") from None
-    return ReportRow(index=index, values=values, total=total, raw=record)
-
-
 class ReportJob:
     """A report being generated, or done: `await job` waits until it is DONE.
 
@@ -100,8 +67,10 @@ class ReportJob:
     XLSX file; `job.status` is the last status seen (None before the first check).
     """
 
-    def __init__(self, analytics: Analytics, report_id: str, status: ReportStatus | None) -> None:
-        self._analytics = analytics
+    def __init__(
+        self, transport: AnalyticsTransport, report_id: str, status: ReportStatus | None
+    ) -> None:
+        self._transport = transport
         self.id = report_id
         self.status = status
         self.status_checks = 0
@@ -117,22 +86,23 @@ class ReportJob:
     def _path(self, operation: str) -> str:
         return f"/{self.id}/{operation}"
 
-    async def _poll(self) -> float | None:
+    async def _poll(self, call: CallOptions | None = None) -> float | None:
         """Check the status once; returns the server's `Retry-After`, if any."""
 
         def parse(response: httpx.Response) -> tuple[ReportState, float | None]:
             state = structure(decode_json(response.content), ReportState)
             return state, parse_retry_after(response.headers.get("retry-after"))
 
-        options = self._analytics._options("GET", self._path("status"))
-        state, retry_after = await self._analytics._call(options, parse)
+        state, retry_after = await self._transport.request(
+            "GET", self._path("status"), parse, **overrides(call or {})
+        )
         self.status = state.status
         self.status_checks += 1
         return retry_after
 
-    async def refresh(self) -> ReportStatus:
+    async def refresh(self, **call: Unpack[CallOptions]) -> ReportStatus:
         """Check the status once and return it."""
-        await self._poll()
+        await self._poll(call)
         assert self.status is not None
         return self.status
 
@@ -200,11 +170,9 @@ class ReportJob:
                 "`await job.wait()`) before reading its data"
             )
 
-    async def links(self) -> ReportLinks:
+    async def links(self, **call: Unpack[CallOptions]) -> ReportLinks:
         """The report's links (`/{id}/links`): status always, data and download once DONE."""
-        document = await self._analytics._call(
-            self._analytics._options("GET", self._path("links")), lambda r: decode_json(r.content)
-        )
+        document = await self._transport.get_json(self._path("links"), **overrides(call))
         if not isinstance(document, list):
             raise DecodeError("the report links answer is not a JSON array")
         found = structure_many(document, ReportLink)
@@ -217,33 +185,38 @@ class ReportJob:
         )
 
     def rows(
-        self, page_size: int = 1000, *, prefetch: int | None = None, limit: int | None = None
+        self,
+        *,
+        page_size: int = 1000,
+        prefetch: int | None = None,
+        limit: int | None = None,
+        **call: Unpack[CallOptions],
     ) -> PagePaginator[ReportRow]:
         """The JSON data rows in order (subtotal and grand-total rows marked), `page_size` per
         request, later pages fetched ahead. The server serves at most 10,000 rows this way:
         past that a `ReportRowCapWarning` says to use `download()`."""
         self._check_ready()
-        window = {} if prefetch is None else {"prefetch": prefetch}
-        return PagePaginator(self._fetch_rows, page_size=page_size, limit=limit, **window)
+        reader, sent = RowReader(), overrides(call)
 
-    async def _fetch_rows(self, page: int, size: int) -> NumberedPage[ReportRow]:
+        async def fetch(page: int, size: int) -> NumberedPage[ReportRow]:
+            return await self._fetch_rows(reader, page, size, sent)
+
+        window = {} if prefetch is None else {"prefetch": prefetch}
+        return PagePaginator(fetch, page_size=page_size, limit=limit, **window)
+
+    async def _fetch_rows(
+        self, reader: RowReader, page: int, size: int, sent: Mapping[str, Any]
+    ) -> NumberedPage[ReportRow]:
         def parse(response: httpx.Response) -> tuple[NumberedPage[ReportRow], int | None]:
-            with collector_paused():  # a page is thousands of acyclic dicts and rows
-                document = decode_json(response.content)
-                if not isinstance(document, list):
-                    raise DecodeError(
-                        "a report data page is not a JSON array", body=response.content
-                    )
-                first = page * size
-                rows = [parse_row(record, first + i) for i, record in enumerate(document)]
+            rows = reader.page(response.content, page * size)
             has_next = "next" in response.links
             numbered = NumberedPage(rows, _header_int(response, "x-total-pages"), has_next)
             return numbered, _header_int(response, "x-total-elements")
 
-        options = self._analytics._options(
-            "GET", self._path("data"), params={"page": str(page), "size": str(size)}
+        params = {"page": str(page), "size": str(size)}
+        numbered, total = await self._transport.request(
+            "GET", self._path("data"), parse, params=params, **sent
         )
-        numbered, total = await self._analytics._call(options, parse)
         if page == 0 and total is not None and total > JSON_ROW_CAP:
             warnings.warn(
                 f"analytics report {self.id} has {total:,} rows but its JSON data pages serve "
@@ -259,6 +232,7 @@ class ReportJob:
         *,
         format: ReportFormat = "csv",
         overwrite: bool = False,
+        **call: Unpack[CallOptions],
     ) -> Path:
         """Stream the report file to disk and return its path.
 
@@ -281,13 +255,13 @@ class ReportJob:
             raise FileExistsError(f"{str(target)!r} exists; pass overwrite=True to replace it")
         self._check_ready()
         headers = {"Accept": ACCEPT[format], "Accept-Encoding": "identity"}
-        options = self._analytics._options("GET", self._path("download"), headers=headers)
-        async with self._analytics._stream(options) as response:
+        path = self._path("download")
+        async with self._transport.stream(path, headers=headers, **overrides(call)) as response:
             name = name or self._file_name(response, format)
             with Staging(directory) as staging:
                 part, out = staging.new_part()
                 async with anyio.wrap_file(out) as sink:
-                    async for chunk in _body_chunks(response):
+                    async for chunk in body_chunks(response, DOWNLOAD_CHUNK):
                         await sink.write(chunk)
                 return staging.commit(part, name, overwrite=overwrite)
 
@@ -295,15 +269,3 @@ class ReportJob:
         raw = disposition_filename(response.headers.get("content-disposition"))
         name = safe_filename(raw or "", f"report-{self.id}.{format}")
         return name if name.lower().endswith(f".{format}") else f"{name}.{format}"
-
-
-async def _body_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
-    """The body in chunks; a dropped connection raises `APIConnectionError`."""
-    try:
-        async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK):
-            yield chunk
-    except httpx.TransportError as exc:
-        url = redact_url(response.request.url)
-        kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-        detail = redact_text(str(exc)) or type(exc).__name__
-        raise kind(f"the download from {url} broke off: {detail}", method="GET", url=url) from exc

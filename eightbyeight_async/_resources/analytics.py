@@ -9,62 +9,34 @@ bearer token (refreshed as needed) and sends `X-Tenant-Info` when `tenant_info` 
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import urllib.parse
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
-from typing import Any, Final, TypeVar
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
 
 import anyio
-import httpx
+from typing_extensions import Unpack
 
-from .._config import ApiFamily
 from .._constants import ANALYTICS_VERSIONS, DEFAULT_ANALYTICS_VERSION
 from .._convert import structure, structure_many
+from .._endpoints import CallOptions, overrides
 from .._errors import (
-    BadRequestError,
     ConfigurationError,
     DecodeError,
     InvalidArgumentError,
     NotFoundError,
     PermissionDeniedError,
-    TenantInfoError,
 )
 from .._formats import decode_json
-from .._http import HttpPipeline, RequestOptions
+from .._http import HttpPipeline
 from ..types.analytics import Granularity, ReportState, ReportType
+from ._analytics_transport import JSON, AnalyticsTransport
 from ._analytics_validation import check_against_type, report_body
 from ._report_job import ReportJob
-
-T = TypeVar("T")
 
 logger = logging.getLogger("eightbyeight_async")
 
 REGION_PREFIXES: Final = {"us": "", "eu": "/eu", "au": "/au", "ca": "/ca"}
-_TENANT_HINTS: Final = {
-    "X-Tenant-Info header is missing": (
-        "this is a multi-tenant customer: pass tenant_info='<tenant id>' to ContactCenter "
-        "(the server says the X-Tenant-Info header is missing)"
-    ),
-    "Invalid value for X-Tenant-Info header": (
-        "the server does not accept the configured tenant_info: check the tenant id passed as "
-        "tenant_info= (the server says the X-Tenant-Info value is invalid)"
-    ),
-}
-
-
-def _tenant_error(exc: BadRequestError) -> TenantInfoError | None:
-    for marker, hint in _TENANT_HINTS.items():
-        if marker in exc.body_excerpt:
-            return TenantInfoError(
-                hint,
-                status_code=exc.status_code,
-                method=exc.method or "GET",
-                url=exc.url or "",
-                body=exc.body_excerpt,
-                headers=exc.headers,
-            )
-    return None
 
 
 def _names(value: Any) -> Any:
@@ -107,42 +79,21 @@ class Analytics:
             raise ConfigurationError(
                 f"analytics_region must be one of {', '.join(REGION_PREFIXES)}; got {region!r}"
             )
-        self._pipeline = pipeline
         self.region = region
         self.version = version
         self.base_path = f"{REGION_PREFIXES[region]}/analytics/cc/{version}/historical-metrics"
         """The path under `api_base_url` every call starts with."""
+        self._transport = AnalyticsTransport(pipeline, self.base_path)
         self._types: dict[str, ReportType] | None = None
         self._types_lock = anyio.Lock()
 
     def __repr__(self) -> str:
         return f"Analytics(region={self.region!r}, version={self.version!r})"
 
-    def _options(self, method: str, path: str = "", **kwargs: Any) -> RequestOptions:
-        return RequestOptions(
-            family=ApiFamily.ANALYTICS, method=method, path=self.base_path + path, **kwargs
-        )
-
-    async def _call(self, options: RequestOptions, parse: Callable[[httpx.Response], T]) -> T:
-        try:
-            return await self._pipeline.request_parsed(options, parse)
-        except BadRequestError as exc:
-            raise (_tenant_error(exc) or exc) from exc
-
-    @contextlib.asynccontextmanager
-    async def _stream(self, options: RequestOptions) -> AsyncIterator[httpx.Response]:
-        try:
-            async with self._pipeline.stream(options) as response:
-                yield response
-        except BadRequestError as exc:
-            raise (_tenant_error(exc) or exc) from exc
-
-    async def report_types(self) -> list[ReportType]:
+    async def report_types(self, **call: Unpack[CallOptions]) -> list[ReportType]:
         """Every report type (summary and detailed) with its groupings and metrics."""
-        documents = await self._call(
-            self._options("GET", "/report-types", headers={"Accept": "application/json"}),
-            lambda r: decode_json(r.content),
-        )
+        sent = overrides(call)
+        documents = await self._transport.get_json("/report-types", headers=JSON, **sent)
         if isinstance(documents, Mapping):
             documents = [documents]
         if not isinstance(documents, list):
@@ -151,15 +102,12 @@ class Analytics:
         self._types = {t.type: t for t in types}
         return types
 
-    async def report_type(self, name: str) -> ReportType:
+    async def report_type(self, name: str, **call: Unpack[CallOptions]) -> ReportType:
         """One report type (`/report-types/{name}`); NotFoundError if the server has none."""
         if not isinstance(name, str) or not name.strip():
             raise InvalidArgumentError("name must be a report type name")
         path = "/report-types/" + urllib.parse.quote(name.strip(), safe="")
-        document = await self._call(
-            self._options("GET", path, headers={"Accept": "application/json"}),
-            lambda r: decode_json(r.content),
-        )
+        document = await self._transport.get_json(path, headers=JSON, **overrides(call))
         return structure(_lenient_type(document), ReportType)
 
     async def _known_types(self) -> dict[str, ReportType]:
@@ -194,18 +142,20 @@ class Analytics:
         group_by: str,
         filters: Mapping[str, object] | None = None,
         metrics: Iterable[str] | None = None,
-        timezone: str | None = None,
+        tz: str | None = None,
         intraday: tuple[Any, Any] | None = None,
         include_subtotals: bool = False,
         include_grand_total: bool = False,
         check_report_types: bool = True,
+        **call: Unpack[CallOptions],
     ) -> ReportJob:
         """Start a summary report; returns its `ReportJob` (`await job` waits until DONE).
 
         `start`/`end` are aware datetimes, dates (midnight UTC) or ISO strings with a zone;
         `filters` maps a filter to its values (`{"queue": ["103"], "media": ["Phone"]}`);
-        `intraday` is a (start, end) pair of times, at least 15 minutes, which may cross
-        midnight. Every documented rule is checked first (InvalidArgumentError says which),
+        `tz` is the IANA zone of the report's buckets; `intraday` is a (start, end) pair of
+        times, at least 15 minutes, which may cross midnight. Every documented rule is
+        checked first (InvalidArgumentError says which),
         then, unless `check_report_types=False`, the type, grouping, filters and metrics
         against the server's report types (fetched once per client); if those cannot be
         read (404/403) a warning is logged and the server judges the report.
@@ -219,11 +169,12 @@ class Analytics:
             group_by=group_by,
             filters=filters,
             metrics=metrics,
-            timezone=timezone,
+            timezone=tz,
             intraday=intraday,
             include_subtotals=include_subtotals,
             include_grand_total=include_grand_total,
         )
+        sent = overrides(call)
         known = await self._catalogue() if check_report_types else None
         if known is not None:
             check_against_type(
@@ -234,9 +185,15 @@ class Analytics:
                 body["groupBy"]["filters"],
                 body.get("metrics", []),
             )
-        options = self._options("POST", json=body, headers={"Accept": "application/json"})
-        state = await self._call(options, lambda r: structure(decode_json(r.content), ReportState))
-        return ReportJob(self, state.id, state.status)
+        state = await self._transport.request(
+            "POST",
+            "",
+            lambda r: structure(decode_json(r.content), ReportState),
+            json=body,
+            headers=JSON,
+            **sent,
+        )
+        return ReportJob(self._transport, state.id, state.status)
 
     def report(self, report_id: str | int) -> ReportJob:
         """Re-attach to a report created earlier (its status is fetched on first wait)."""
@@ -244,4 +201,4 @@ class Analytics:
             raise InvalidArgumentError(
                 f"report_id must be a report's numeric id; got {report_id!r}"
             )
-        return ReportJob(self, str(report_id).strip(), None)
+        return ReportJob(self._transport, str(report_id).strip(), None)

@@ -5,7 +5,7 @@ links, and the rows of its JSON data pages. A row's `value`s are always strings 
 `ReportRow.values` holds them converted by `convert_value`: integers to `int`, decimals to
 `float` (or `Decimal` when a float would not keep every digit), ISO-8601 timestamps with an
 offset to aware `datetime`, `null` to None, anything else unchanged. `ReportRow.raw` keeps
-the record as received.
+the record as received (rows of one page share its body, decoded again on demand).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import attrs
 
 from .._convert import wire_field
 from .._enums import OpenEnum
+from .._formats import decode_json
 
 __all__ = [
     "Granularity",
@@ -45,53 +46,31 @@ ReportFormat = Literal["csv", "xlsx"]
 RowValue = Union[int, float, Decimal, datetime, str, None]  # noqa: UP007 - a runtime alias
 """A converted report value."""
 
-VALUE_CACHE_SIZE = 8192
-"""Distinct wire strings whose conversion is remembered (values repeat a lot in a report)."""
-
 _INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?")
 _TIMESTAMP = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[-+][0-9]{2}:[0-9]{2})"
 )
-_cache: dict[str, RowValue] = {}
-
-
-def _convert_text(text: str) -> RowValue:
-    if _INTEGER.fullmatch(text):
-        return int(text)
-    if _DECIMAL.fullmatch(text):
-        number = float(text)
-        return number if Decimal(repr(number)) == Decimal(text) else Decimal(text)
-    if _TIMESTAMP.fullmatch(text):
-        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    return text
 
 
 def convert_value(value: Any) -> RowValue:
     """One wire value, converted: numbers without leading zeros (ids like "007" and phone
-    numbers like "+1555…" stay text), timestamps with a `Z` or offset, None for null."""
+    numbers like "+1555…" stay text), timestamps with a `Z` or offset, None for null.
+
+    A pure function: `job.rows()` remembers what it converted in a cache of its own."""
     if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
         return value
     if not isinstance(value, str):
         return str(value)
-    converted = _cache.get(value, _cache)
-    if converted is _cache:
-        converted = _convert_text(value)
-        if len(_cache) < VALUE_CACHE_SIZE:
-            _cache[value] = converted
-    return converted  # type: ignore[return-value]
-
-
-def convert_items(items: list[Any]) -> dict[str, RowValue]:
-    """`[{key, label, value}, ...]` → values by key (the hot path of `job.rows()`)."""
-    cached = _cache.get
-    values: dict[str, RowValue] = {}
-    for item in items:
-        text = item.get("value")
-        found = cached(text, _cache) if text.__class__ is str else _cache
-        values[item["key"]] = convert_value(text) if found is _cache else found  # type: ignore[assignment]
-    return values
+    if _INTEGER.fullmatch(value):
+        return int(value)
+    if _DECIMAL.fullmatch(value):
+        number = float(value)
+        return number if Decimal(repr(number)) == Decimal(value) else Decimal(value)
+    if _TIMESTAMP.fullmatch(value):
+        moment = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return value
 
 
 class ReportStatus(OpenEnum):
@@ -173,20 +152,60 @@ class ReportTotal:
     end_index: int | None = None
 
 
-@attrs.define(slots=True, kw_only=True)
+class PageRecords:
+    """The records of one data page, kept as the body received and decoded again on the
+    first `ReportRow.raw` read: one bytes object instead of a dict and a list per row, so
+    the rows of a page hold no containers the garbage collector must keep visiting."""
+
+    __slots__ = ("_body", "_first", "_records")
+
+    def __init__(self, body: bytes, first: int) -> None:
+        self._body = body
+        self._first = first
+        """The index (in the report) of the page's first row."""
+        self._records: list[Any] | None = None
+
+    def __repr__(self) -> str:
+        return f"PageRecords(first={self._first}, bytes={len(self._body)})"
+
+    def record(self, index: int) -> Mapping[str, Any]:
+        """The record of the row at `index` (in the report), as received."""
+        if self._records is None:
+            self._records = decode_json(self._body)
+            self._body = b""  # the decoded records now stand for it
+        record: Mapping[str, Any] = self._records[index - self._first]
+        return record
+
+
+@attrs.define(slots=True, kw_only=True, eq=False)
 class ReportRow:
     """One row of a report's data: values by key, labels by key, and its total, if any.
 
     `row["queue"]` is `row.values["queue"]`. `index` is the row's position in the report.
+    `row.raw` is the record as received, unknown fields included.
     """
 
     index: int
     values: dict[str, RowValue]
     total: ReportTotal | None
-    raw: Mapping[str, Any]
+    _raw: Mapping[str, Any] | PageRecords = attrs.field(alias="raw", repr=False)
+    """The record, or (for rows read by `job.rows()`) the page it is read back from."""
 
     def __getitem__(self, key: str) -> RowValue:
         return self.values[key]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ReportRow):
+            return NotImplemented
+        mine = (self.index, self.values, self.total)
+        return mine == (other.index, other.values, other.total) and self.raw == other.raw
+
+    @property
+    def raw(self) -> Mapping[str, Any]:
+        """The record as received (for rows of `job.rows()`, decoded again from the page's
+        body the first time a row of that page asks)."""
+        raw = self._raw
+        return raw.record(self.index) if isinstance(raw, PageRecords) else raw
 
     @property
     def labels(self) -> dict[str, str]:

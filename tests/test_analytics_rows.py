@@ -1,0 +1,67 @@
+"""Report pages parsed one record at a time give exactly what parsing the page whole gives,
+whatever the records hold; reading rows never switches the garbage collector off."""
+
+from __future__ import annotations
+
+import gc
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from eightbyeight_async._resources._analytics_rows import RowReader, page_records
+
+# Values that try to fool a cut at `},{"total"`: the delimiter inside strings, nested objects
+# that start with the same key, escapes, non-ASCII, huge numbers.
+TRICKY = st.sampled_from(
+    ['},{"total":null', '"},{"total"', "\\", "é", "}", "{", "[", '"', "},{", "\u2028"]
+)
+TEXT = st.one_of(st.text(max_size=12), TRICKY)
+SCALAR = st.one_of(st.none(), st.booleans(), st.integers(), TEXT)
+VALUE = st.recursive(
+    SCALAR,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.sampled_from(["total", "key", "x"]), inner, max_size=3),
+    ),
+    max_leaves=8,
+)
+ITEM = st.fixed_dictionaries({"key": TEXT, "label": TEXT, "value": VALUE})
+ROW = st.fixed_dictionaries(
+    {"total": st.one_of(st.none(), VALUE), "items": st.lists(ITEM, max_size=4)}
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(ROW, max_size=6), ensure_ascii=st.booleans())
+def test_record_by_record_parsing_equals_parsing_the_page(
+    rows: list[dict[str, Any]], ensure_ascii: bool
+) -> None:
+    for separators in ((",", ":"), (", ", ": ")):
+        body = json.dumps(rows, separators=separators, ensure_ascii=ensure_ascii).encode()
+        assert list(page_records(body)) == rows
+
+
+def test_a_page_whose_strings_hold_the_delimiter_is_read_exactly() -> None:
+    rows = [
+        {"total": None, "items": [{"key": "a", "label": "A", "value": '},{"total":null,"x'}]},
+        {"total": None, "items": [{"key": "b", "label": "B", "value": "2"}]},
+    ]
+    body = json.dumps(rows, separators=(",", ":")).encode()
+    assert list(page_records(body)) == rows
+
+
+def test_reading_rows_never_switches_the_collector_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> None:
+        raise AssertionError("gc.disable() was called")
+
+    monkeypatch.setattr(gc, "disable", refuse)
+    item = {"key": "presented", "label": "Presented", "value": "1"}
+    rows = [{"total": None, "items": [item] * 8} for _ in range(3000)]
+    page = RowReader().page(json.dumps(rows, separators=(",", ":")).encode(), 0)
+    assert len(page) == 3000
+    assert page[-1].values == {"presented": 1}
+    assert page[0].raw == rows[0]
+    assert gc.isenabled()
