@@ -27,7 +27,7 @@ import anyio
 import httpx
 
 from eightbyeight_async import ContactCenter, OffsetPaginator
-from eightbyeight_async._pagination import DEFAULT_PREFETCH
+from eightbyeight_async._constants import DEFAULT_PREFETCH
 from eightbyeight_async.sandbox import TenantSpec, generate_tenant
 
 from ._harness import ServerProcess, print_table, write_results

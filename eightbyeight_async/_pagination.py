@@ -1,4 +1,4 @@
-"""Pagination: one windowed page engine, and the paginators the resources return.
+"""Pagination: one windowed page engine, one `Paginator` base, and small page strategies.
 
 The engine fetches pages by index, several at a time, but only while the caller is waiting
 for the next page: no task runs while the caller holds a record. So breaking out of a loop or
@@ -16,20 +16,13 @@ from typing import Generic, TypeVar
 
 import anyio
 import attrs
+from typing_extensions import Self
 
 from ._errors import InvalidArgumentError
 from ._validate import is_count
 
 T = TypeVar("T")
 P = TypeVar("P")
-
-OFFSET_PAGE_SIZE = 50
-"""Records per page of the statistics and recordings APIs (the server's fixed size)."""
-
-DEFAULT_PREFETCH = 16
-"""Pages in flight at once, chosen by `benchmarks/stats_export.py`: with 50 ms of latency a
-window of 16 (under the statistics limit of 16) exports ~7.8x faster than a sequential loop,
-8 only ~5x, 24 no better; on loopback the window costs no client CPU."""
 
 
 @attrs.frozen
@@ -129,111 +122,117 @@ def _check_window(prefetch: int, limit: int | None) -> None:
         )
 
 
-class OffsetPaginator(Generic[T]):
-    """Records of an offset-paged listing (`n` = 1, 51, 101 …; a short page ends it).
+class Paginator(Generic[T]):
+    """Records of a paged listing, fetched `prefetch` pages at a time and delivered in order.
 
-    `async for record in paginator` yields records in order; `paginator.pages()` yields
-    lists of records; `await paginator.first_page()` fetches one page; `limit=` stops after
-    that many records; `prefetch=` sets the window (1 = strictly sequential).
-    `single_page=True` is for an endpoint that takes no offset: its one answer is the whole
-    listing, however long (paging it would fetch the same records again and again).
+    `async for record in paginator` yields records; `paginator.pages()` yields lists of
+    records; `await paginator.first_page()` fetches one page; `paginator.skip(n)` is the same
+    listing without its first `n` records (how an interrupted export resumes); `limit=` stops
+    after that many records; `prefetch=` sets the window (1 = strictly sequential). Each
+    strategy (a subclass) says only where page `i` is and what its answer says about the end.
     """
 
-    def __init__(
-        self,
-        fetch_records: Callable[[int], Awaitable[list[T]]],
-        *,
-        fetch_raw: Callable[[int], Awaitable[tuple[bytes, int]]] | None = None,
-        page_size: int = OFFSET_PAGE_SIZE,
-        prefetch: int = DEFAULT_PREFETCH,
-        limit: int | None = None,
-        single_page: bool = False,
-    ) -> None:
+    _fetch_ahead = False
+    """True: the first window holds `prefetch` pages (a listing known to span several)."""
+
+    def __init__(self, *, page_size: int, prefetch: int, limit: int | None) -> None:
         _check_window(prefetch, limit)
-        self._fetch_records = fetch_records
-        self._fetch_raw = fetch_raw
-        self._single_page = single_page
         self.page_size = page_size
         self.prefetch = prefetch
         self.limit = limit
         self.skipped = 0
 
     def __repr__(self) -> str:
-        return f"OffsetPaginator(prefetch={self.prefetch}, limit={self.limit})"
+        skipped = f", skipped={self.skipped}" if self.skipped else ""
+        return (
+            f"{type(self).__name__}(page_size={self.page_size}, prefetch={self.prefetch}, "
+            f"limit={self.limit}{skipped})"
+        )
 
-    def skip(self, count: int) -> OffsetPaginator[T]:
-        """The same listing without its first `count` records (the server starts at `n` =
-        `count` + 1): how an interrupted export resumes. `limit` counts after the skip."""
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+    # --- the strategy ------------------------------------------------------------------
+
+    async def _fetch(self, index: int) -> Page[list[T]]:
+        """Page `index` (0-based, counted from the first page read) and what it says."""
+        raise NotImplementedError
+
+    def _start(self) -> tuple[int, int]:
+        """The first page to read and how many of its records the skip drops."""
+        return divmod(self.skipped, self.page_size)
+
+    def _csv_stream(self) -> PageStream[bytes]:
+        raise InvalidArgumentError("this listing has no CSV form")
+
+    # --- the engine --------------------------------------------------------------------
+
+    def skip(self, count: int) -> Self:
+        """The same listing without its first `count` records; `limit` counts after it."""
+        if not is_count(count, 0):
             raise InvalidArgumentError(
                 f"skip takes a non-negative number of records; got {count!r}"
-            )
-        if self._single_page:
-            raise InvalidArgumentError(
-                "this endpoint takes no offset, so its listing cannot start later: "
-                "read it whole and skip records yourself"
             )
         skipped = copy.copy(self)
         skipped.skipped = self.skipped + count
         return skipped
 
-    def _offset(self, index: int) -> int:
-        return 1 + self.skipped + index * self.page_size
-
     def _max_pages(self) -> int | None:
-        if self._single_page:
-            return 1
-        return None if self.limit is None else math.ceil(self.limit / self.page_size)
+        if self.limit is None:
+            return None
+        return math.ceil((self.limit + self._start()[1]) / self.page_size)
 
-    def _stream(self, fetch: Callable[[int], Awaitable[tuple[P, int]]]) -> PageStream[P]:
-        async def page(index: int) -> Page[P]:
-            payload, count = await fetch(self._offset(index))
-            return Page(payload, count, last=self._single_page or count < self.page_size)
+    def _stream(self) -> PageStream[list[T]]:
+        first, _ = self._start()
 
-        return PageStream(page, prefetch=self.prefetch, max_pages=self._max_pages())
+        async def page(index: int) -> Page[list[T]]:
+            return await self._fetch(first + index)
 
-    async def _records_page(self, offset: int) -> tuple[list[T], int]:
-        records = await self._fetch_records(offset)
-        return records, len(records)
+        window = self.prefetch if self._fetch_ahead else 1
+        return PageStream(
+            page, prefetch=self.prefetch, max_pages=self._max_pages(), first_window=window
+        )
 
     def pages(self) -> AsyncIterator[list[T]]:
         """The listing page by page (each a list of up to `page_size` records), cut at `limit`."""
-        return _LimitedPages(self._stream(self._records_page), self.limit)
+        return _LimitedPages(self._stream(), self.limit, drop=self._start()[1])
 
     def __aiter__(self) -> AsyncIterator[T]:
         return _Flattened(self.pages())
 
     async def first_page(self) -> list[T]:
-        """The first page only (one request)."""
-        records = await self._fetch_records(self._offset(0))
+        """The first page only (one request), after any skip and cut at `limit`."""
+        first, drop = self._start()
+        records = (await self._fetch(first)).payload[drop:]
         return records if self.limit is None else records[: self.limit]
 
     def csv_pages(self) -> AsyncIterator[bytes]:
         """The same listing as the server's CSV, each page's body unchanged (header included)."""
-        if self._fetch_raw is None:
-            raise InvalidArgumentError("this listing has no CSV form")
-        fetch_raw = self._fetch_raw
-        return _Payloads(self._stream(fetch_raw))
+        return _Payloads(self._csv_stream())
 
 
 class _LimitedPages(Generic[T]):
-    """Record pages from a stream, the last one cut so at most `limit` records come out."""
+    """Record pages from a stream: the first `drop` records left out (a skip inside a page)
+    and the last page cut so at most `limit` records come out."""
 
-    def __init__(self, stream: PageStream[list[T]], limit: int | None) -> None:
+    def __init__(self, stream: PageStream[list[T]], limit: int | None, *, drop: int = 0) -> None:
         self._stream = stream
         self._left = math.inf if limit is None else limit
+        self._drop = drop
 
     def __aiter__(self) -> _LimitedPages[T]:
         return self
 
     async def __anext__(self) -> list[T]:
-        if self._left <= 0:
-            raise StopAsyncIteration
-        records = (await self._stream.__anext__()).payload
-        if len(records) > self._left:
-            records = records[: int(self._left)]
-        self._left -= len(records)
-        return records
+        while self._left > 0:
+            records = (await self._stream.__anext__()).payload
+            if self._drop:
+                dropped = min(self._drop, len(records))
+                records, self._drop = records[dropped:], self._drop - dropped
+                if not records:
+                    continue
+            if len(records) > self._left:
+                records = records[: int(self._left)]
+            self._left -= len(records)
+            return records
+        raise StopAsyncIteration
 
 
 class _Payloads(Generic[P]):
@@ -267,148 +266,3 @@ class _Flattened(Generic[T]):
         record = self._current[self._position]
         self._position += 1
         return record
-
-
-MAX_NUMBERED_PAGE_SIZE = 1000
-"""Largest `size` of a page-numbered listing (the analytics data pages' documented maximum)."""
-
-
-@attrs.frozen
-class NumberedPage(Generic[T]):
-    """One page of a page-numbered listing: its records, the server's page count
-    (`X-Total-Pages`) and whether it announced a next page (`Link: <…>; rel="next"`)."""
-
-    records: list[T]
-    total_pages: int | None
-    has_next: bool
-
-
-class PagePaginator(Generic[T]):
-    """Records of a page-numbered listing (`page` from 0, `size` up to 1000).
-
-    The first window asks for `prefetch` pages at once, before the first page tells the
-    count: a report is read once it is finished and usually spans several pages, and one
-    window instead of "page 0, then the rest" saves a round trip: at 50 ms, `job.rows()`
-    reads a 10-page report 2.9-3.5x faster than a sequential loop, CPU-bound past that
-    (benchmarks/analytics_rows.py; 2.4-2.7x with "page 0 first", measured the same day).
-    The price: for a one-page report, requests for pages that turn out not to exist are
-    cancelled (or their empty answers discarded). Later windows hold `prefetch` pages;
-    records stay in order. A page without a `next` link, an empty page or the last counted
-    page ends it. `limit=` stops after that many records.
-    """
-
-    def __init__(
-        self,
-        fetch_page: Callable[[int, int], Awaitable[NumberedPage[T]]],
-        *,
-        page_size: int = MAX_NUMBERED_PAGE_SIZE,
-        prefetch: int = DEFAULT_PREFETCH,
-        limit: int | None = None,
-    ) -> None:
-        _check_window(prefetch, limit)
-        if isinstance(page_size, bool) or not isinstance(page_size, int):
-            raise InvalidArgumentError(f"page_size must be an int; got {page_size!r}")
-        if not 1 <= page_size <= MAX_NUMBERED_PAGE_SIZE:
-            raise InvalidArgumentError(
-                f"page_size must be between 1 and {MAX_NUMBERED_PAGE_SIZE}; got {page_size}"
-            )
-        self._fetch_page = fetch_page
-        self.page_size = page_size
-        self.prefetch = prefetch
-        self.limit = limit
-
-    def __repr__(self) -> str:
-        return (
-            f"PagePaginator(page_size={self.page_size}, prefetch={self.prefetch}, "
-            f"limit={self.limit})"
-        )
-
-    async def _page(self, index: int) -> Page[list[T]]:
-        page = await self._fetch_page(index, self.page_size)
-        count = len(page.records)
-        last = count == 0 or not page.has_next
-        return Page(page.records, count, last=last, total_pages=page.total_pages)
-
-    def pages(self) -> AsyncIterator[list[T]]:
-        """The listing page by page, cut at `limit`."""
-        max_pages = None if self.limit is None else math.ceil(self.limit / self.page_size)
-        stream = PageStream(
-            self._page,
-            prefetch=self.prefetch,
-            max_pages=max_pages,
-            first_window=self.prefetch,
-        )
-        return _LimitedPages(stream, self.limit)
-
-    def __aiter__(self) -> AsyncIterator[T]:
-        return _Flattened(self.pages())
-
-    async def first_page(self) -> list[T]:
-        """The first page only (one request)."""
-        records = (await self._fetch_page(0, self.page_size)).records
-        return records if self.limit is None else records[: self.limit]
-
-
-@attrs.frozen
-class HitsPage(Generic[T]):
-    """One page of a `hits`-counted listing: its records and the total number of matches."""
-
-    records: list[T]
-    hits: int | None
-
-
-class RowsPaginator(Generic[T]):
-    """Records of a `page`/`rows` listing (Recent Calls: `page` from 1, up to 5000 rows).
-
-    The first page tells `hits`, which bounds the rest: later pages are fetched ahead in
-    windows of `prefetch`, records in order. An empty or short page, or reaching `hits`,
-    ends it. `limit=` stops after that many records.
-    """
-
-    def __init__(
-        self,
-        fetch_page: Callable[[int, int], Awaitable[HitsPage[T]]],
-        *,
-        page_size: int,
-        max_page_size: int,
-        prefetch: int = DEFAULT_PREFETCH,
-        limit: int | None = None,
-    ) -> None:
-        _check_window(prefetch, limit)
-        if isinstance(page_size, bool) or not isinstance(page_size, int):
-            raise InvalidArgumentError(f"page_size must be an int; got {page_size!r}")
-        if not 1 <= page_size <= max_page_size:
-            raise InvalidArgumentError(
-                f"page_size must be between 1 and {max_page_size}; got {page_size}"
-            )
-        self._fetch_page = fetch_page
-        self.page_size = page_size
-        self.prefetch = prefetch
-        self.limit = limit
-
-    def __repr__(self) -> str:
-        return (
-            f"RowsPaginator(page_size={self.page_size}, prefetch={self.prefetch}, "
-            f"limit={self.limit})"
-        )
-
-    async def _page(self, index: int) -> Page[list[T]]:
-        page = await self._fetch_page(index + 1, self.page_size)
-        count = len(page.records)
-        total = None if page.hits is None else math.ceil(page.hits / self.page_size)
-        last = count < self.page_size or (total is not None and index + 1 >= total)
-        return Page(page.records, count, last=last, total_pages=total)
-
-    def pages(self) -> AsyncIterator[list[T]]:
-        """The listing page by page, cut at `limit`."""
-        max_pages = None if self.limit is None else math.ceil(self.limit / self.page_size)
-        stream = PageStream(self._page, prefetch=self.prefetch, max_pages=max_pages)
-        return _LimitedPages(stream, self.limit)
-
-    def __aiter__(self) -> AsyncIterator[T]:
-        return _Flattened(self.pages())
-
-    async def first_page(self) -> list[T]:
-        """The first page only (one request)."""
-        records = (await self._fetch_page(1, self.page_size)).records
-        return records if self.limit is None else records[: self.limit]

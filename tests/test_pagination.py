@@ -7,7 +7,7 @@ import anyio
 import pytest
 
 from eightbyeight_async import InvalidArgumentError, NotFoundError, OffsetPaginator, PagePaginator
-from eightbyeight_async._pagination import NumberedPage
+from eightbyeight_async._paginators import NumberedPage
 
 pytestmark = pytest.mark.anyio
 

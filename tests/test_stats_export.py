@@ -4,7 +4,6 @@ nothing left running or open after a break, a cancellation or the end of the cli
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import anyio
@@ -13,16 +12,15 @@ import pytest
 from counting_transport import CountingTransport
 
 from eightbyeight_async import ContactCenter, RetryPolicy
-from eightbyeight_async._pagination import DEFAULT_PREFETCH
+from eightbyeight_async._constants import DEFAULT_PREFETCH
 from eightbyeight_async.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(seed=30, days=30, interactions_per_day=120) as sandbox:
-        yield sandbox
+def sandbox_options() -> dict[str, Any]:
+    return {"seed": 30, "days": 30, "interactions_per_day": 120}
 
 
 def whole_tenant(sb: Sandbox) -> tuple[dt.date, dt.date]:
@@ -32,7 +30,7 @@ def whole_tenant(sb: Sandbox) -> tuple[dt.date, dt.date]:
 
 def expected_ids(sb: Sandbox) -> list[int]:
     start, end = whole_tenant(sb)
-    records = sb.expected("allinteractions", d=f"{start},{end}")
+    records = sb.truth.stats("allinteractions", d=f"{start},{end}")
     return [int(r["interaction-id"]) for r in records]
 
 
