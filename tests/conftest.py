@@ -2,13 +2,26 @@
 
 `EIGHTBYEIGHT_TEST_BACKENDS=trio` (comma-separated) narrows the run to some event loops; the
 nox `tests` session uses it to run each loop as its own session.
+
+Sandboxes: a module that talks to the sandbox overrides `sandbox_options` (module scope) with
+the `Sandbox(...)` arguments it needs and uses `sb` (one sandbox per module, `reset()` after
+each test, so a test never sees another's state) and `cc` (a client for it with instant
+retries). A test that needs a sandbox of its own asks `sandbox_factory` for one.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 
 import pytest
+
+from eightbyeight_async import ContactCenter, RetryPolicy
+from eightbyeight_async.sandbox import Sandbox
+
+SandboxFactory = Callable[..., Sandbox]
+"""`factory(**options)`: a started `Sandbox(**options)`, stopped when its fixture ends."""
 
 BACKENDS = os.environ.get("EIGHTBYEIGHT_TEST_BACKENDS", "asyncio,trio").split(",")
 
@@ -17,3 +30,59 @@ BACKENDS = os.environ.get("EIGHTBYEIGHT_TEST_BACKENDS", "asyncio,trio").split(",
 def anyio_backend(request: pytest.FixtureRequest) -> str:
     """Run each `@pytest.mark.anyio` test once per event loop the SDK supports."""
     return str(request.param)
+
+
+def _serve_sandboxes() -> Iterator[SandboxFactory]:
+    started: list[Sandbox] = []
+
+    def start(**options: Any) -> Sandbox:
+        sandbox = Sandbox(**options)
+        sandbox.start()
+        started.append(sandbox)
+        return sandbox
+
+    try:
+        yield start
+    finally:
+        for sandbox in reversed(started):
+            sandbox.stop()
+
+
+@pytest.fixture
+def sandbox_factory() -> Iterator[SandboxFactory]:
+    """Start sandboxes with given options for one test; all stop at its teardown."""
+    yield from _serve_sandboxes()
+
+
+@pytest.fixture(scope="module")
+def module_sandbox_factory() -> Iterator[SandboxFactory]:
+    """`sandbox_factory` for module-scoped fixtures: the sandboxes stop after the module."""
+    yield from _serve_sandboxes()
+
+
+@pytest.fixture(scope="module")
+def sandbox_options() -> dict[str, Any]:
+    """The `Sandbox(...)` arguments of the module's shared `sb`; modules override this."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def shared_sandbox(
+    module_sandbox_factory: SandboxFactory, sandbox_options: dict[str, Any]
+) -> Sandbox:
+    """One running sandbox for the whole module (use `sb`, which resets it between tests)."""
+    return module_sandbox_factory(**sandbox_options)
+
+
+@pytest.fixture
+def sb(shared_sandbox: Sandbox) -> Iterator[Sandbox]:
+    """The module's sandbox, put back to its initial state after the test."""
+    yield shared_sandbox
+    shared_sandbox.reset()
+
+
+@pytest.fixture
+async def cc(sb: Sandbox) -> AsyncIterator[ContactCenter]:
+    """A client for `sb` that retries without sleeping."""
+    async with sb.client(retry=RetryPolicy.instant()) as client:
+        yield client

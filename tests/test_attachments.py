@@ -9,8 +9,8 @@ import io
 import itertools
 import tracemalloc
 import zipfile
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -33,7 +33,7 @@ from eightbyeight_async import (
     UnsafeArchiveError,
 )
 from eightbyeight_async.sandbox import HOSTILE_ARCHIVES, Sandbox, hostile_archive
-from eightbyeight_async.sandbox._attachments import Kind
+from eightbyeight_async.sandbox.services._attachments import Kind
 
 pytestmark = pytest.mark.anyio
 
@@ -42,16 +42,8 @@ LOOPBACK = "http://127.0.0.1:9"
 
 
 @pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(seed=3) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-async def cc(sb: Sandbox) -> AsyncIterator[ContactCenter]:
-    async with sb.client(retry=RetryPolicy.instant()) as client:
-        yield client
-    sb.faults.clear()
+def sandbox_options() -> dict[str, Any]:
+    return {"seed": 3}
 
 
 @pytest.fixture

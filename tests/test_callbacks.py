@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import urllib.parse
 import uuid
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import httpx
@@ -41,21 +41,8 @@ BACK = "http://shop.example.invalid/after?from=web"
 
 
 @pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(seed=11, agents=4, days=1, interactions_per_day=8) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-async def cc(sb: Sandbox) -> AsyncIterator[ContactCenter]:
-    async with sb.client(retry=RetryPolicy.instant()) as client:
-        yield client
-    sb.faults.clear()
-    service = sb.callbacks
-    service.tenant_enabled = service.web_callback_enabled = service.service_available = True
-    service.internal_error = False
-    for queue in sb.tenant.queues:
-        service.set_queue_enabled(queue["queue-id"], True)
+def sandbox_options() -> dict[str, Any]:
+    return {"seed": 11, "agents": 4, "days": 1, "interactions_per_day": 8}
 
 
 def channel(sb: Sandbox) -> str:

@@ -4,7 +4,7 @@ and the statuses the sandbox answers (400, 401, 404, 500)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -17,26 +17,17 @@ from eightbyeight_async import (
     InternalServerError,
     InvalidArgumentError,
     NotFoundError,
-    RetryPolicy,
 )
 from eightbyeight_async._userdata import decode_pairs
 from eightbyeight_async.sandbox import Sandbox
-from eightbyeight_async.sandbox._external_ivr import ExternalIvrAction
+from eightbyeight_async.sandbox.services._external_ivr import ExternalIvrAction
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(seed=31, agents=4, days=1, interactions_per_day=20) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-async def cc(sb: Sandbox) -> AsyncIterator[ContactCenter]:
-    async with sb.client(retry=RetryPolicy.instant()) as client:
-        yield client
-    sb.faults.clear()
+def sandbox_options() -> dict[str, Any]:
+    return {"seed": 31, "agents": 4, "days": 1, "interactions_per_day": 20}
 
 
 def sip_id(sb: Sandbox) -> str:

@@ -5,7 +5,6 @@ browser (AGUI cookie session) URL builder."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -35,16 +34,8 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(seed=8, agents=8, days=0) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-async def cc(sb: Sandbox) -> AsyncIterator[ContactCenter]:
-    async with sb.client(retry=RetryPolicy.instant()) as client:
-        yield client
-    sb.faults.clear()
+def sandbox_options() -> dict[str, Any]:
+    return {"seed": 8, "agents": 8, "days": 0}
 
 
 def agent(sb: Sandbox, index: int) -> str:
