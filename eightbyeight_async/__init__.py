@@ -31,7 +31,8 @@ from ._errors import (
     WebCallbackArgumentError,
     WebCallbackError,
 )
-from ._pagination import OffsetPaginator, PagePaginator, RowsPaginator
+from ._pagination import Paginator
+from ._paginators import CursorPaginator, OffsetPaginator, PagePaginator, RowsPaginator
 from ._resources._report_job import ReportJob
 from ._resources.analytics import Analytics
 from ._resources.attachments import AttachmentDownload, Attachments
@@ -57,7 +58,7 @@ from ._streaming._checkpoint import (
 from ._streaming._delivery import StreamStats
 from ._streaming._framing import FramingError
 from ._streaming._options import ReconnectPolicy
-from ._streaming._reader import EventStream, Streaming
+from ._streaming._subscription import EventStream, Streaming
 from ._userdata import UserDataToken, decode_pairs, encode_pairs
 
 __version__ = "0.1.0"
@@ -81,6 +82,7 @@ __all__ = [
     "ClickToDial",
     "ConfigurationError",
     "ContactCenter",
+    "CursorPaginator",
     "DateRange",
     "DecodeError",
     "EightByEightError",
@@ -97,6 +99,7 @@ __all__ = [
     "NotFoundError",
     "OffsetPaginator",
     "PagePaginator",
+    "Paginator",
     "PermissionDeniedError",
     "RateLimitError",
     "Realtime",

@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Any, Final, Literal
 
 import httpx
+from typing_extensions import Unpack
 
 from ._auth import Credentials
 from ._config import (
@@ -24,6 +25,7 @@ from ._config import (
     platform_url,
 )
 from ._constants import DEFAULT_ANALYTICS_VERSION
+from ._endpoints import CallOptions, overrides
 from ._errors import ConfigurationError, InvalidArgumentError
 from ._http import HttpPipeline, RequestOptions
 from ._redact import Secret, install_log_redaction
@@ -40,7 +42,7 @@ from ._resources.recordings import Recordings
 from ._resources.schedules import Schedules
 from ._resources.stats import Stats
 from ._retry import RetryPolicy
-from ._streaming._reader import Streaming
+from ._streaming._subscription import Streaming
 
 AnalyticsRegion = Literal["us", "eu", "au", "ca"]
 RecentCallsRegion = Literal["us", "uk"]
@@ -255,23 +257,20 @@ class ContactCenter:
         json: Any = None,
         headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
-        retry: RetryPolicy | None = None,
+        **call: Unpack[CallOptions],
     ) -> httpx.Response:
         """Call any path of an API family through the full pipeline (auth, limits, retries,
         error mapping). An escape hatch for endpoints the typed resources do not cover.
 
         `api` names the family: one of "stats", "realtime", "recordings", "schedules",
         "attachments", "streaming", "recording_control", "interaction_data", "callbacks",
-        "callback_deletion", "external_ivr", "analytics", "recent_calls".
+        "callback_deletion", "external_ivr", "analytics", "recent_calls". `timeout=` and
+        `retry=` override the client's for this call, as on every typed method.
         """
-        if retry is not None and not isinstance(retry, RetryPolicy):
-            raise InvalidArgumentError(
-                f"retry must be a RetryPolicy or None; got {type(retry).__name__}"
-            )
         family = _FAMILIES_BY_KEY.get(api)
         if family is None or family is ApiFamily.OAUTH:
             choices = ", ".join(k for k in _FAMILIES_BY_KEY if k != "oauth")
-            raise ConfigurationError(f"api must be one of {choices}; got {api!r}")
+            raise InvalidArgumentError(f"api must be one of {choices}; got {api!r}")
         options = RequestOptions(
             family=family,
             method=method.upper(),
@@ -281,7 +280,7 @@ class ContactCenter:
             json=json,
             headers=headers,
             idempotent=idempotent,
-            retry=retry,
+            **overrides(call),
         )
         return await self._pipeline.request(options)
 

@@ -37,6 +37,9 @@ secrets, and bodies are cut to a short excerpt.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from ._redact import redact_text
 
 EXCERPT_CHARS = 200
@@ -256,3 +259,31 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
     if status_code in STATUS_ERRORS:
         return STATUS_ERRORS[status_code]
     return InternalServerError if status_code >= 500 else APIStatusError
+
+
+def _restated(error: APIStatusError, message: str) -> APIStatusError:
+    return type(error)(
+        message,
+        status_code=error.status_code,
+        method=error.method or "",
+        url=error.url or "",
+        body=error.body_excerpt,
+        headers=error.headers,
+    )
+
+
+@contextmanager
+def documented_statuses(
+    *, not_found: str | None = None, bad_request: str | None = None
+) -> Iterator[None]:
+    """Re-raise a 404 or 400 with the document's meaning for this API (when one is given)."""
+    try:
+        yield
+    except NotFoundError as exc:
+        if not_found is None:
+            raise
+        raise _restated(exc, not_found) from exc
+    except BadRequestError as exc:
+        if bad_request is None:
+            raise
+        raise _restated(exc, bad_request) from exc

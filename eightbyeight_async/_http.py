@@ -22,14 +22,12 @@ import httpx
 
 from ._auth import AuthParts, Credentials, OAuthTokenCache
 from ._config import (
-    MAX_REDIRECTS,
     OAUTH_TOKEN_PATH,
     USER_AGENT,
     ApiFamily,
     Credential,
     Host,
     Limits,
-    is_loopback_host,
 )
 from ._errors import (
     STATUS_HINTS,
@@ -44,13 +42,13 @@ from ._errors import (
 )
 from ._formats import decode_json
 from ._redact import mask_secrets, redact_text, redact_url, request_secrets
+from ._redirects import send_following_redirects
 from ._retry import RetryPolicy, parse_retry_after, retry_delay, should_retry
 
 logger = logging.getLogger("eightbyeight_async")
 
 T = TypeVar("T")
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-CREDENTIAL_HEADERS = frozenset({"authorization", "8x8-apikey", "token", "x-tenant-info", "cookie"})
 KEPT_RESPONSE_HEADERS = ("content-type", "retry-after", "www-authenticate", "x-request-id")
 
 
@@ -229,8 +227,8 @@ class HttpPipeline:
         async with self._limiters[options.family]:
             started = time.perf_counter()
             try:
-                response = await self._send_following_redirects(
-                    request, follow=options.follow_redirects
+                response = await send_following_redirects(
+                    self._client, request, follow=options.follow_redirects
                 )
             except httpx.TransportError as exc:
                 raise self._transport_failure(options, request, exc) from exc
@@ -295,64 +293,10 @@ class HttpPipeline:
             )
         return base + path if path.startswith("/") else f"{base}/{path}"
 
-    async def _send_following_redirects(
-        self, request: httpx.Request, *, follow: bool = True
-    ) -> httpx.Response:
-        """Send; follow up to MAX_REDIRECTS redirects, never carrying credentials off-origin."""
-        for _ in range(MAX_REDIRECTS + 1):
-            response = await self._client.send(request, stream=True, follow_redirects=False)
-            if not response.is_redirect or not follow:
-                return response
-            await response.aclose()
-            request = self._redirect_request(request, response)
-        raise APIConnectionError(
-            f"more than {MAX_REDIRECTS} redirects from {redact_url(request.url)}",
-            method=request.method,
-            url=redact_url(request.url),
-        )
-
-    def _redirect_request(self, request: httpx.Request, response: httpx.Response) -> httpx.Request:
-        target = request.url.join(response.headers["location"])
-        if target.scheme != "https" and not is_loopback_host(target.host):
-            raise APIConnectionError(
-                f"refusing to follow a redirect to a non-HTTPS URL {redact_url(target)}",
-                method=request.method,
-                url=redact_url(request.url),
-            )
-        same_origin = (target.scheme, target.host, target.port) == (
-            request.url.scheme,
-            request.url.host,
-            request.url.port,
-        )
-        headers = {
-            key: value
-            for key, value in request.headers.items()
-            if same_origin or key.lower() not in CREDENTIAL_HEADERS
-        }
-        keep_body = response.status_code in (307, 308)
-        method = request.method if keep_body or request.method == "HEAD" else "GET"
-        if not keep_body:
-            headers.pop("content-length", None)
-            headers.pop("content-type", None)
-        return self._client.build_request(
-            method,
-            target,
-            headers=headers,
-            content=request.content if keep_body else None,
-            extensions=request.extensions,
-        )
-
     def _transport_failure(
         self, options: RequestOptions, request: httpx.Request, exc: httpx.TransportError
     ) -> _AttemptFailed:
-        url = redact_url(request.url)
-        kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-        detail = redact_text(str(exc)) or type(exc).__name__
-        error = kind(
-            f"{options.method} {url} failed: {type(exc).__name__}: {detail}",
-            method=options.method,
-            url=url,
-        )
+        error = transport_error(request, exc, f"{options.method} {{url}} failed")
         return _AttemptFailed(error, cause=exc)
 
     async def _raise_status_failure(
@@ -409,3 +353,25 @@ def _parse_token_response(document: Any) -> tuple[str, float]:
     if not lifetime > 0:
         raise DecodeError("the OAuth token response has a non-positive expires_in")
     return token, lifetime
+
+
+def transport_error(
+    request: httpx.Request, exc: httpx.TransportError, what: str
+) -> APIConnectionError:
+    """The public error for a broken connection: `APITimeoutError` for a timeout, else
+    `APIConnectionError`; `what` says what failed, `{url}` in it the redacted URL."""
+    url = redact_url(request.url)
+    kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+    detail = redact_text(str(exc)) or type(exc).__name__
+    message = f"{what.format(url=url)}: {type(exc).__name__}: {detail}"
+    return kind(message, method=request.method, url=url)
+
+
+async def body_chunks(response: httpx.Response, chunk_size: int) -> AsyncIterator[bytes]:
+    """A streamed body in chunks; a connection that breaks off raises `APIConnectionError`."""
+    try:
+        async for chunk in response.aiter_bytes(chunk_size):
+            yield chunk
+    except httpx.TransportError as exc:
+        what = "the download from {url} broke off"
+        raise transport_error(response.request, exc, what) from exc

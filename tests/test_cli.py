@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -26,9 +26,8 @@ DEADLINE = 60.0
 
 
 @pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(seed=5, days=10, interactions_per_day=60, sapi_time_scale=600.0) as sandbox:
-        yield sandbox
+def sandbox_options() -> dict[str, Any]:
+    return {"seed": 5, "days": 10, "interactions_per_day": 60, "sapi_time_scale": 600.0}
 
 
 def environment(sb: Sandbox, **changes: str) -> dict[str, str]:
@@ -73,7 +72,7 @@ DATES = "2024-05-25,2024-06-04"
 
 
 def expected_ids(sb: Sandbox, **query: str) -> list[int]:
-    return [int(r["interaction-id"]) for r in sb.expected("allinteractions", d=DATES, **query)]
+    return [int(r["interaction-id"]) for r in sb.truth.stats("allinteractions", d=DATES, **query)]
 
 
 # --- export ---------------------------------------------------------------------------------
@@ -128,7 +127,7 @@ def test_export_as_csv_keeps_the_server_rows_and_one_header(
     )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    expected = sb.expected("allinteractions", d=DATES)
+    expected = sb.truth.stats("allinteractions", d=DATES)
     assert [int(row["interaction-id"]) for row in rows] == [
         int(r["interaction-id"]) for r in expected
     ]
@@ -234,7 +233,7 @@ def test_report_create_wait_download_then_status_and_rows(
     assert f"report {report_id} DONE" in result.stdout
     saved = pathlib.Path(re.search(r"saved (.+)", result.stdout)[1])  # type: ignore[index]
     assert saved == tmp_path / "CLI test.csv"
-    expected = sb.analytics.expected_rows(report_id)
+    expected = sb.truth.analytics_rows(report_id)
     assert len(saved.read_text(encoding="utf-8").splitlines()) == len(expected) + 1  # header
     status = CliRunner().invoke(program, ["report", "status", report_id], env=environment(sb))
     assert status.stdout.strip() == "DONE"
@@ -284,7 +283,7 @@ def test_stream_survives_a_reconnect_and_stops_cleanly_on_ctrl_c(
     assert process.returncode == 0, stderr
     events = jsonl(out)
     keys = [(e["msg_info"]["instance_id"], e["msg_info"]["sequence_id"]) for e in events]  # type: ignore[index]
-    log = sb.streaming.log("cli-ctrl-c")
+    log = sb.truth.streaming("cli-ctrl-c")
     assert (
         keys
         == [(e[n]["msgInfo"]["instanceId"], e[n]["msgInfo"]["sequenceId"]) for e in log for n in e][

@@ -271,8 +271,8 @@ def test_configuration_errors_are_clear() -> None:
         ContactCenter(analytics_region="mars")  # type: ignore[arg-type]
 
 
-async def test_unknown_api_name_is_a_configuration_error(cc: ContactCenter) -> None:
-    with pytest.raises(ConfigurationError, match="api must be one of"):
+async def test_unknown_api_name_is_an_argument_error(cc: ContactCenter) -> None:
+    with pytest.raises(InvalidArgumentError, match="api must be one of"):
         await cc.raw_request("GET", "/x", api="oauth")
 
 

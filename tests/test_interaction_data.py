@@ -5,7 +5,7 @@ typed model, the documented name rules, and every documented status (400/401/404
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 import respx
@@ -20,23 +20,16 @@ from eightbyeight_async import (
     RetryPolicy,
 )
 from eightbyeight_async.sandbox import Sandbox
-from eightbyeight_async.sandbox._interaction_data import MASK, LiveInteraction
+from eightbyeight_async.sandbox.services._interaction_data import MASK
+from eightbyeight_async.sandbox.tenant._live import LiveInteraction
 from eightbyeight_async.types.interaction_data import InteractionVariable, VariableDataType
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(seed=21, agents=4, days=1, interactions_per_day=80) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-async def cc(sb: Sandbox) -> AsyncIterator[ContactCenter]:
-    async with sb.client(retry=RetryPolicy.instant()) as client:
-        yield client
-    sb.faults.clear()
+def sandbox_options() -> dict[str, Any]:
+    return {"seed": 21, "agents": 4, "days": 1, "interactions_per_day": 80}
 
 
 def a_call(sb: Sandbox, index: int = 0) -> LiveInteraction:
@@ -142,7 +135,7 @@ def test_variable_rules_accept_the_limits() -> None:
     "identifiers",
     [{}, {"call_id": "a", "guid": "b"}, {"guid": ""}],
 )
-async def test_exactly_one_identifier(cc: ContactCenter, identifiers: dict[str, str]) -> None:
+async def test_exactly_one_identifier(cc: ContactCenter, identifiers: dict[str, Any]) -> None:
     with pytest.raises(InvalidArgumentError, match=r"call_id|guid"):
         await cc.interaction_data.context(**identifiers)
     with pytest.raises(InvalidArgumentError, match=r"call_id|guid"):

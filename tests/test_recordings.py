@@ -6,7 +6,6 @@ transcripts listed, paged, filtered (query variables, `d=`, the ±5 s `start-dat
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,11 +19,10 @@ from eightbyeight_async import (
     InternalServerError,
     InvalidArgumentError,
     NotFoundError,
-    RetryPolicy,
     ServerBusyError,
 )
 from eightbyeight_async.sandbox import Sandbox
-from eightbyeight_async.sandbox._recordings_data import DELETED_MESSAGE
+from eightbyeight_async.sandbox.tenant._recordings_data import DELETED_MESSAGE
 from eightbyeight_async.types.recordings import (
     MessageSender,
     RecordingCallType,
@@ -38,23 +36,8 @@ FILES_JSON = "/api/recordings/files.json"
 
 
 @pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(seed=6, agents=6, days=3, interactions_per_day=150) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-async def cc(sb: Sandbox) -> AsyncIterator[ContactCenter]:
-    async with sb.client(retry=RetryPolicy.instant()) as client:
-        yield client
-    sb.faults.clear()
-
-
-@pytest.fixture
-async def small() -> AsyncIterator[Sandbox]:
-    """A sandbox of its own, for tests that delete."""
-    async with Sandbox(seed=3, agents=3, days=1, interactions_per_day=30) as sandbox:
-        yield sandbox
+def sandbox_options() -> dict[str, Any]:
+    return {"seed": 6, "agents": 6, "days": 3, "interactions_per_day": 150}
 
 
 def when(text: str) -> dt.datetime:
@@ -66,7 +49,7 @@ def names(files: list[RecordingFile]) -> list[str]:
 
 
 def truth_names(sb: Sandbox, keep: Any = lambda f: True) -> list[str]:
-    return [f["filename"] for f in sb.recordings.files() if keep(f)]
+    return [f["filename"] for f in sb.truth.recordings("files") if keep(f)]
 
 
 def assert_same_file(got: RecordingFile, wire: dict[str, Any]) -> None:
@@ -94,7 +77,7 @@ def assert_same_file(got: RecordingFile, wire: dict[str, Any]) -> None:
 
 
 async def test_files_lists_every_recording_over_pages_of_50(cc: ContactCenter, sb: Sandbox) -> None:
-    truth = sb.recordings.files()
+    truth = sb.truth.recordings("files")
     assert len(truth) > 50  # the listing spans two pages
     before = sb.faults.requests.get(FILES_JSON, 0)
     files = [f async for f in cc.recordings.files(prefetch=1)]
@@ -127,16 +110,19 @@ async def test_call_type_is_read_from_the_channel(cc: ContactCenter) -> None:
 
 
 async def test_query_variables_filter_by_exact_field_values(cc: ContactCenter, sb: Sandbox) -> None:
-    agent = sb.recordings.files()[0]["agentID"]
-    by_agent = [f async for f in cc.recordings.files(agent_id=agent)]
+    agent = sb.truth.recordings("files")[0]["agentID"]
+    by_agent = [f async for f in cc.recordings.files(filters={"agent_id": agent})]
     assert names(by_agent) == truth_names(sb, lambda f: f["agentID"] == agent)
-    outbound = [f async for f in cc.recordings.files(channel="#virtual_outbound#")]
+    outbound = [f async for f in cc.recordings.files(filters={"channel": "#virtual_outbound#"})]
     assert outbound
     assert names(outbound) == truth_names(sb, lambda f: f["channel"] == "#virtual_outbound#")
-    sample = sb.recordings.files()[3]
+    sample = sb.truth.recordings("files")[3]
     seconds = dt.timedelta(seconds=int(sample["duration"]))
     by_duration = [
-        f async for f in cc.recordings.files(duration=seconds, agent_id=sample["agentID"])
+        f
+        async for f in cc.recordings.files(
+            filters={"duration": seconds, "agent_id": sample["agentID"]}
+        )
     ]
     assert sample["filename"] in names(by_duration)
     assert all(f.duration == seconds for f in by_duration)
@@ -156,7 +142,7 @@ async def test_dates_select_the_days_in_the_tenant_zone(cc: ContactCenter, sb: S
 
 
 async def test_start_date_matches_within_five_seconds(cc: ContactCenter, sb: Sandbox) -> None:
-    wire = sb.recordings.files()[10]
+    wire = sb.truth.recordings("files")[10]
     start = when(wire["startDate"])
     for offset in (-5, -4, 0, 3, 5):
         near = [
@@ -174,14 +160,16 @@ async def test_start_date_matches_within_five_seconds(cc: ContactCenter, sb: San
 async def test_finish_date_finds_the_call_of_a_post_call_screen_pop(
     cc: ContactCenter, sb: Sandbox
 ) -> None:
-    wire = sb.recordings.files()[20]
+    wire = sb.truth.recordings("files")[20]
     finished = when(wire["startDate"]) + dt.timedelta(seconds=int(wire["duration"]))
     found = [
         f
         async for f in cc.recordings.files(
-            agent_id=wire["agentID"],
-            channel=wire["channel"],
-            phone_number=wire["phoneNumber"],
+            filters={
+                "agent_id": wire["agentID"],
+                "channel": wire["channel"],
+                "phone_number": wire["phoneNumber"],
+            },
             finish_date=finished - dt.timedelta(seconds=3),
         )
     ]
@@ -204,7 +192,7 @@ async def test_start_and_finish_date_together_are_refused_before_sending(
 async def test_the_server_uses_only_start_date_when_both_are_sent(
     cc: ContactCenter, sb: Sandbox
 ) -> None:
-    wire = sb.recordings.files()[5]
+    wire = sb.truth.recordings("files")[5]
     start = when(wire["startDate"]).astimezone(dt.timezone.utc)
     stamp = f"{start:%Y-%m-%d %H:%M:%S}Z"
     response = await cc.raw_request(
@@ -238,7 +226,7 @@ async def test_metadata_variables_match_case_sensitive_substrings(
     assert got
     assert names(got) == expected
     assert [f async for f in cc.recordings.files(metadata_field_value="sale made")] == []
-    customer = entries(sb.recordings.files()[0])[0]["fieldValue"]
+    customer = entries(sb.truth.recordings("files")[0])[0]["fieldValue"]
     fragment = customer[1:-1]
     by_value = [f async for f in cc.recordings.files(metadata_field_value=fragment)]
     assert names(by_value) == truth_names(
@@ -261,9 +249,10 @@ async def test_limit_first_page_and_csv(cc: ContactCenter, sb: Sandbox) -> None:
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"agent": "bill"}, "unknown filter agent="),
-        ({"wrap_up_codes": "x"}, "unknown filter"),
-        ({"agent_id": 1.5}, "string or an integer"),
+        ({"filters": {"agent": "bill"}}, "unknown filter agent="),
+        ({"agent": "bill"}, "unexpected keyword argument 'agent'"),
+        ({"filters": {"wrap_up_codes": "x"}}, "unknown filter"),
+        ({"filters": {"agent_id": 1.5}}, "string or an integer"),
         ({"start_date": "2024-06-01"}, "date or datetime"),
         ({"metadata_field_name": ""}, "non-empty"),
         ({"dates": "yesterday"}, "unrecognised date"),
@@ -278,17 +267,17 @@ async def test_bad_listing_arguments_are_refused(
         cc.recordings.files(**arguments)
 
 
-async def test_delete_file_removes_it_from_the_listing(small: Sandbox) -> None:
-    first, second = small.recordings.files()[:2]
-    async with small.client() as cc:
+async def test_delete_file_removes_it_from_the_listing(sb: Sandbox) -> None:
+    first, second = sb.truth.recordings("files")[:2]
+    async with sb.client() as cc:
         files = [f async for f in cc.recordings.files()]
         await cc.recordings.delete_file(first["filename"])
         await cc.recordings.delete_file(files[1].filename.removesuffix(".wav"))
         left = [f async for f in cc.recordings.files()]
         with pytest.raises(NotFoundError, match="already deleted"):
             await cc.recordings.delete_file(files[0])
-    assert small.recordings.deleted_files == [first["filename"], second["filename"]]
-    assert names(left) == truth_names(small) == names(files)[2:]
+    assert sb.recordings.deleted_files == [first["filename"], second["filename"]]
+    assert names(left) == truth_names(sb) == names(files)[2:]
 
 
 @pytest.mark.parametrize(
@@ -303,7 +292,7 @@ async def test_bad_file_names_are_refused(cc: ContactCenter, filename: Any) -> N
 
 
 async def test_transcripts_list_every_chat_with_its_fields(cc: ContactCenter, sb: Sandbox) -> None:
-    truth = sb.recordings.transcripts()
+    truth = sb.truth.recordings("transcripts")
     got = [t async for t in cc.recordings.transcripts()]
     assert [t.interaction_guid for t in got] == [t["interactionGUID"] for t in truth]
     for transcript, wire in zip(got, truth, strict=True):
@@ -321,9 +310,9 @@ async def test_transcripts_list_every_chat_with_its_fields(cc: ContactCenter, sb
 
 
 async def test_transcripts_filter_by_field_and_metadata(cc: ContactCenter, sb: Sandbox) -> None:
-    truth = sb.recordings.transcripts()
+    truth = sb.truth.recordings("transcripts")
     agent = truth[0]["agentID"]
-    by_agent = [t async for t in cc.recordings.transcripts(agent_id=agent)]
+    by_agent = [t async for t in cc.recordings.transcripts(filters={"agent_id": agent})]
     assert [t.interaction_guid for t in by_agent] == [
         t["interactionGUID"] for t in truth if t["agentID"] == agent
     ]
@@ -338,17 +327,17 @@ async def test_transcripts_filter_by_field_and_metadata(cc: ContactCenter, sb: S
         t["contactName"] for t in truth if t["contactName"] == contact
     ]
     with pytest.raises(InvalidArgumentError, match="unknown filter channel="):
-        cc.recordings.transcripts(channel="x")
+        cc.recordings.transcripts(filters={"channel": "x"})
 
 
 @pytest.mark.parametrize("format", ["json", "xml"])
 async def test_one_transcript_has_its_messages(cc: ContactCenter, sb: Sandbox, format: Any) -> None:
-    wire = sb.recordings.transcripts()[2]
+    wire = sb.truth.recordings("transcripts")[2]
     guid = wire["interactionGUID"]
     detail = await cc.recordings.transcript(guid, format=format)
     assert detail.interaction_guid == guid
     assert detail.contact_id == wire["contactID"]
-    messages = sb.recordings.messages(guid)
+    messages = sb.truth.recordings("transcripts", guid)
     assert [(m.message_time, m.message_from, m.original_message) for m in detail.messages] == [
         (when(m["messageTime"]), MessageSender(m["messageFrom"]), m["originalMessage"])
         for m in messages
@@ -365,18 +354,19 @@ async def test_unknown_transcript_is_not_found(cc: ContactCenter) -> None:
         await cc.recordings.transcript("a/b")
 
 
-async def test_delete_transcript_leaves_a_dummy_message_and_204_is_not_an_error(
-    small: Sandbox,
+async def test_delete_transcript_leaves_a_dummy_message_and_204_is_not_found(
+    sb: Sandbox,
 ) -> None:
-    guid = small.recordings.transcripts()[0]["interactionGUID"]
-    async with small.client() as cc:
-        assert await cc.recordings.delete_transcript(guid) is True
+    guid = sb.truth.recordings("transcripts")[0]["interactionGUID"]
+    async with sb.client() as cc:
+        await cc.recordings.delete_transcript(guid)
         detail = await cc.recordings.transcript(guid)
-        assert await cc.recordings.delete_transcript("int-0-0-chat-01-nobody") is False
+        with pytest.raises(NotFoundError, match="int-0-0-chat-01-nobody"):  # the 204
+            await cc.recordings.delete_transcript("int-0-0-chat-01-nobody")
         still = [t.interaction_guid async for t in cc.recordings.transcripts()]
     assert [m.original_message for m in detail.messages] == [DELETED_MESSAGE]
     assert guid in still  # the interaction continues to exist
-    assert small.recordings.cleared_transcripts == [guid]
+    assert sb.recordings.cleared_transcripts == [guid]
 
 
 # --- documented statuses ----------------------------------------------------------------
@@ -396,7 +386,7 @@ async def test_a_query_variable_the_server_does_not_know_is_400(cc: ContactCente
 
 
 async def test_no_csv_for_one_transcript_is_400(cc: ContactCenter, sb: Sandbox) -> None:
-    guid = sb.recordings.transcripts()[0]["interactionGUID"]
+    guid = sb.truth.recordings("transcripts")[0]["interactionGUID"]
     with pytest.raises(BadRequestError):
         await cc.raw_request("GET", f"/api/recordings/transcripts/{guid}.csv", api="recordings")
 
@@ -414,7 +404,7 @@ async def test_a_busy_server_is_retried_until_it_answers(cc: ContactCenter, sb: 
     sb.faults.status("/api/recordings/transcripts.json", 503, count=2)
     got = await cc.recordings.transcripts().first_page()
     assert [t.interaction_guid for t in got] == [
-        t["interactionGUID"] for t in sb.recordings.transcripts()
+        t["interactionGUID"] for t in sb.truth.recordings("transcripts")
     ][:50]
 
 

@@ -4,7 +4,7 @@ next status, errors, and the one-request-at-a-time rule."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from typing import Any
 
 import anyio
 import httpx
@@ -34,19 +34,18 @@ UTC = dt.timezone.utc
 LOOPBACK = "http://127.0.0.1:9"
 
 
-@pytest.fixture
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(seed=2) as sandbox:
-        yield sandbox
+@pytest.fixture(scope="module")
+def sandbox_options() -> dict[str, Any]:
+    return {"seed": 2}
 
 
 async def test_all_by_name_and_by_id_give_the_same_typed_schedules(sb: Sandbox) -> None:
     async with sb.client() as cc:
-        schedules = await cc.schedules.all()
+        schedules = await cc.schedules.list()
         assert [s.name for s in schedules] == [s["name"] for s in sb.schedules.schedules]
         default = await cc.schedules.by_name("Default Schedule")  # a space: %20 on the wire
         assert default == schedules[0] == await cc.schedules.get(1)
-        assert await cc.schedules.all(format="xml") == schedules
+        assert await cc.schedules.list(format="xml") == schedules
         assert await cc.schedules.get(2, format="xml") == schedules[1]
     monday = default.week_days[1]
     assert monday.day == 1
@@ -150,7 +149,7 @@ async def test_errors(sb: Sandbox) -> None:
             await cc.schedules.status(1, at=dt.datetime(2024, 6, 3))
     async with sb.client(data_token="wrong") as cc:
         with pytest.raises(AuthenticationError, match="401"):  # this document's status
-            await cc.schedules.all()
+            await cc.schedules.list()
 
 
 @pytest.mark.parametrize(
@@ -171,7 +170,7 @@ async def test_malformed_answers_are_decode_errors(sb: Sandbox) -> None:
     sb.faults.malformed("/api/provisioning/*")
     async with sb.client(retry=RetryPolicy.disabled()) as cc:
         with pytest.raises(DecodeError):
-            await cc.schedules.all(format="xml")
+            await cc.schedules.list(format="xml")
         with pytest.raises(DecodeError):
             await cc.schedules.next_status(1)
 
@@ -217,7 +216,7 @@ async def test_the_documented_urls_are_sent_without_a_suffix(fmt: str, accept: s
     async with ContactCenter(tenant="acme", base_url=LOOPBACK, data_token="t") as cc:
         with respx.mock(assert_all_called=False) as mock:
             route = mock.route(host="127.0.0.1").mock(return_value=content)
-            await cc.schedules.all(format=fmt)  # type: ignore[arg-type]
+            await cc.schedules.list(format=fmt)  # type: ignore[arg-type]
             await cc.schedules.get(7, format=fmt)  # type: ignore[arg-type]
             await cc.schedules.by_name("Default Schedule", format=fmt)  # type: ignore[arg-type]
             route.mock(return_value=status_answer)

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from .._client import ContactCenter
 from .._retry import RetryPolicy
-from .._streaming._reader import EventStream
+from .._streaming._subscription import EventStream
 from ..sandbox import Sandbox
 from ._export import ExportState, export_stats
 from ._main import Settings, fail, program, run
@@ -82,7 +82,9 @@ async def _export_interactions(
     )
     console.print(f"exporting {days} days of interactions to {out} (with injected faults)")
     done = await export_stats(cc, state, out, resume=False, console=console)
-    expected = [int(record["interaction-id"]) for record in sb.expected("allinteractions", d=dates)]
+    expected = [
+        int(record["interaction-id"]) for record in sb.truth.stats("allinteractions", d=dates)
+    ]
     return out, done.records, expected
 
 

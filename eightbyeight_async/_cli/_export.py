@@ -17,8 +17,9 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from .._client import ContactCenter
+from .._endpoints import keyword_options
 from .._formats import decode_csv
-from .._pagination import OffsetPaginator
+from .._paginators import OffsetPaginator
 from .._resources.stats import Stats
 from .._serialize import json_line, to_dict
 from ._main import Settings, fail, program, run
@@ -90,24 +91,35 @@ def _parse_filters(pairs: tuple[str, ...]) -> dict[str, str]:
     return filters
 
 
+NOT_FILTERS = frozenset(
+    {"format", "limit", "prefetch", "timeout", "retry", "dates", "tz", "filters"}
+)
+"""Listing keywords a `--filter` cannot set."""
+
+
 def _listing_call(
     cc: ContactCenter, state: ExportState, prefetch: int | None
 ) -> OffsetPaginator[Any]:
     """The `cc.stats` listing the state describes, with its arguments checked."""
     method: Callable[..., OffsetPaginator[Any]] = getattr(cc.stats, STATS_LISTINGS[state.endpoint])
-    parameters = inspect.signature(method).parameters
-    takes_filters = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+    parameters = keyword_options(method)
     arguments: dict[str, Any] = {"format": "json", "prefetch": prefetch}
     for name, value in (("dates", state.dates), ("tz", state.tz)):
         if value is not None:
             if name not in parameters:
                 fail(f"{state.endpoint} takes no --{name}")
             arguments[name] = value
+    filters: dict[str, str] = {}
     for name, value in state.filters.items():
-        if name not in parameters and not takes_filters:
-            accepted = [p for p in parameters if p not in ("format", "limit", "prefetch")]
+        if name in parameters and name not in NOT_FILTERS:
+            arguments[name] = value  # an owner id: agent_id=fred
+        elif "filters" in parameters:
+            filters[name] = value
+        else:
+            accepted = sorted(parameters - NOT_FILTERS)
             fail(f"{state.endpoint} takes no {name}; it takes {', '.join(accepted) or 'nothing'}")
-        arguments[name] = value
+    if filters:
+        arguments["filters"] = filters
     return method(**arguments)
 
 

@@ -17,7 +17,7 @@ from .._serialize import json_line, to_dict
 from .._streaming._checkpoint import FileCheckpointStore
 from .._streaming._events import StreamEvent
 from .._streaming._framing import OUTPUT_TYPES, OutputType
-from .._streaming._reader import EventStream
+from .._streaming._subscription import EventStream
 from ._main import Settings, cancel_on_signal, program, run
 
 

@@ -10,7 +10,7 @@ import anyio
 import anyio.abc
 from anyio.streams.memory import MemoryObjectSendStream
 
-from .._pagination import OffsetPaginator
+from .._paginators import OffsetPaginator
 
 T = TypeVar("T")
 

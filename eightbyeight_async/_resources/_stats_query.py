@@ -1,39 +1,21 @@
-"""The query of a statistics listing: its path, record type and validated parameters."""
+"""The query parameters of a statistics listing: dates, time zone and field filters."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
 from .._convert import wire_name
 from .._dates import coerce_date_range, validate_timezone
 from .._errors import InvalidArgumentError
-from .._validate import exactly_one_of, is_too_large, path_segment, shown_value
+from .._validate import is_too_large, shown_value
 from ..types.stats import AgentInteraction, AllInteraction, CampaignInteraction, QueueInteraction
 
 T = TypeVar("T")
 DateInput = Any
 """A `DateRange`, a documented string (`"today-7d,today"`), a date/datetime or a pair."""
-
-
-@attrs.frozen
-class StatsQuery(Generic[T]):
-    """One listing: the path after `/api/stats/`, its record type and its query parameters."""
-
-    path: str
-    model: type[T]
-    params: Mapping[str, str]
-    paged: bool = True
-    """False for the endpoints the document says take no query parameters (skills)."""
-
-
-def exactly_one(**choices: object) -> tuple[str, str]:
-    """The one id given among `choices` (e.g. agent_id= or group_id=), as (wire plural, id)."""
-    name, value = exactly_one_of(**choices)
-    plural = name.removesuffix("_id") + "s"
-    return plural, path_segment(name, value)
 
 
 def _fields_of(model: type[Any]) -> frozenset[str]:
@@ -65,27 +47,42 @@ def _filter_value(name: str, value: object) -> str:
     )
 
 
-def stats_query(
-    path: str,
-    model: type[T],
-    *,
-    dates: DateInput = None,
-    tz: str | None = None,
-    filters: Mapping[str, object] | None = None,
-) -> StatsQuery[T]:
-    """The query of one listing: validated dates, zone and filters with their wire names."""
+def date_params(dates: DateInput, tz: str | None) -> dict[str, str]:
+    """The `d` (date range) and `tz` (zone) parameters, validated; absent when None."""
     params: dict[str, str] = {}
     if dates is not None:
         params["d"] = coerce_date_range(dates).to_query()
     if tz is not None:
         params["tz"] = validate_timezone(tz)
+    return params
+
+
+def check_filters(filters: object) -> None:
+    """Refuse `filters=` that is neither None nor a mapping of field name to value."""
+    if filters is not None and not isinstance(filters, Mapping):
+        raise InvalidArgumentError(
+            f"filters must be a mapping of field name to value; got {type(filters).__name__}"
+        )
+
+
+def stats_params(
+    model: type[Any],
+    *,
+    dates: DateInput = None,
+    tz: str | None = None,
+    filters: Mapping[str, object] | None = None,
+) -> dict[str, str]:
+    """The query of one listing of `model`: validated dates, zone and filters by wire name."""
+    params = date_params(dates, tz)
+    check_filters(filters)
     allowed = _filter_names(model)
     for key, value in (filters or {}).items():
-        name = key.replace("_", "-")
+        name = str(key).replace("_", "-")
         if name not in allowed:
             known = ", ".join(sorted(n.replace("-", "_") for n in allowed))
             raise InvalidArgumentError(
-                f"unknown filter {key}= for {path}; filter by a field it returns: {known}"
+                f"unknown filter {key}= for {model.__name__} records; "
+                f"filter by a field they have: {known}"
             )
         params[name] = _filter_value(key, value)
-    return StatsQuery(path, model, params)
+    return params

@@ -21,16 +21,15 @@ from typing import Literal
 import anyio
 import anyio.to_thread
 import httpx
+from typing_extensions import Unpack
 
 from .._config import ApiFamily
+from .._endpoints import CallOptions, overrides
 from .._errors import (
-    APIConnectionError,
-    APITimeoutError,
     EightByEightError,
     InvalidArgumentError,
 )
-from .._http import HttpPipeline, RequestOptions
-from .._redact import redact_text, redact_url
+from .._http import HttpPipeline, RequestOptions, body_chunks
 from .._safe_files import Staging, check_directory, disposition_filename, safe_filename
 from .._safe_zip import ArchiveLimits, extract_zip
 
@@ -101,19 +100,8 @@ class AttachmentDownload:
                 "this download's body was already read or closed; read it once, inside "
                 "`async with cc.attachments.open_...(...)`, or open it again"
             )
-        request = self._response.request
-        try:
-            async for chunk in self._response.aiter_bytes(chunk_size):
-                yield chunk
-        except httpx.TransportError as exc:
-            url = redact_url(request.url)
-            kind = (
-                APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-            )
-            detail = redact_text(str(exc)) or type(exc).__name__
-            raise kind(
-                f"the download from {url} broke off: {detail}", method=request.method, url=url
-            ) from exc
+        async for chunk in body_chunks(self._response, chunk_size):
+            yield chunk
 
     async def save(
         self,
@@ -171,34 +159,37 @@ class Attachments:
         self._pipeline = pipeline
 
     @contextlib.asynccontextmanager
-    async def _open(self, owner: Owner, object_id: str) -> AsyncIterator[AttachmentDownload]:
+    async def _open(
+        self, owner: Owner, object_id: str, call: CallOptions
+    ) -> AsyncIterator[AttachmentDownload]:
         options = RequestOptions(
             family=ApiFamily.ATTACHMENTS,
             method="GET",
             path=f"/api/ccm/attachments/{owner}/{urllib.parse.quote(object_id, safe='')}",
             # An encoded body would be inflated by httpx without a bound: ask for none.
             headers={"Accept-Encoding": "identity"},
+            **overrides(call),
         )
         async with self._pipeline.stream(options) as response:
             yield AttachmentDownload(response, fallback_name=f"{owner}-{object_id}")
 
     def open_case(
-        self, case_id: str | int
+        self, case_id: str | int, **options: Unpack[CallOptions]
     ) -> contextlib.AbstractAsyncContextManager[AttachmentDownload]:
         """`async with cc.attachments.open_case(38) as download:` the case's attachment(s)."""
-        return self._open("case", _id_segment("case_id", case_id))
+        return self._open("case", _id_segment("case_id", case_id), options)
 
     def open_followup(
-        self, followup_id: str
+        self, followup_id: str, **options: Unpack[CallOptions]
     ) -> contextlib.AbstractAsyncContextManager[AttachmentDownload]:
         """The attachment(s) of a follow-up; its id is `{case-id}.{followup-id}`, like "38.1"."""
-        return self._open("followup", _followup_segment(followup_id))
+        return self._open("followup", _followup_segment(followup_id), options)
 
     def open_faq(
-        self, faq_id: str | int
+        self, faq_id: str | int, **options: Unpack[CallOptions]
     ) -> contextlib.AbstractAsyncContextManager[AttachmentDownload]:
         """The attachment(s) of an FAQ."""
-        return self._open("faq", _id_segment("faq_id", faq_id))
+        return self._open("faq", _id_segment("faq_id", faq_id), options)
 
     async def download_case(
         self,
@@ -208,9 +199,10 @@ class Attachments:
         extract: bool = True,
         overwrite: bool = False,
         limits: ArchiveLimits | None = None,
+        **options: Unpack[CallOptions],
     ) -> list[Path]:
         """Save a case's attachments into `dest_dir` (see `AttachmentDownload.save`)."""
-        opening = self.open_case(case_id)
+        opening = self.open_case(case_id, **options)
         return await _download(opening, dest_dir, extract, overwrite, limits)
 
     async def download_followup(
@@ -221,9 +213,10 @@ class Attachments:
         extract: bool = True,
         overwrite: bool = False,
         limits: ArchiveLimits | None = None,
+        **options: Unpack[CallOptions],
     ) -> list[Path]:
         """Save a follow-up's attachments (`followup_id` like "38.1") into `dest_dir`."""
-        opening = self.open_followup(followup_id)
+        opening = self.open_followup(followup_id, **options)
         return await _download(opening, dest_dir, extract, overwrite, limits)
 
     async def download_faq(
@@ -234,9 +227,10 @@ class Attachments:
         extract: bool = True,
         overwrite: bool = False,
         limits: ArchiveLimits | None = None,
+        **options: Unpack[CallOptions],
     ) -> list[Path]:
         """Save an FAQ's attachments into `dest_dir`."""
-        opening = self.open_faq(faq_id)
+        opening = self.open_faq(faq_id, **options)
         return await _download(opening, dest_dir, extract, overwrite, limits)
 
 

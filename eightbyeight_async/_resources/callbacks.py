@@ -16,9 +16,11 @@ import re
 import urllib.parse
 
 import httpx
+from typing_extensions import Unpack
 
 from .._config import ApiFamily
 from .._convert import structure_many
+from .._endpoints import CallOptions, overrides
 from .._errors import (
     DecodeError,
     InvalidArgumentError,
@@ -159,6 +161,21 @@ def _routing_params(
     return params
 
 
+def _encoded_within(
+    pairs: Pairs,
+    parameter: str,
+    limit: int,
+    code: WebCallbackErrorCode,
+    *,
+    system: frozenset[str] | None = None,
+) -> str:
+    """`pairs` encoded as the parameter's value, refused with `code` when over `limit`."""
+    text = encode_limited(pairs, parameter=parameter, system=system)
+    if len(text) > limit:
+        raise _refuse(code, f"{parameter} is {len(text)} characters encoded (limit {limit})")
+    return text
+
+
 def _data_params(
     ext_transaction_data: Pairs | None,
     ctl_userdata: Pairs | None,
@@ -167,21 +184,20 @@ def _data_params(
     """The name/value data parameters and the external transaction id, within their limits."""
     params: dict[str, str] = {}
     if ext_transaction_data is not None:
-        text = encode_limited(ext_transaction_data, parameter="ext_transaction_data")
-        if len(text) > EXT_TRANSACTION_DATA_LIMIT:
-            raise _refuse(
-                WebCallbackErrorCode.EXTERNAL_DATA_TOO_LONG,
-                f"ext_transaction_data is {len(text)} characters encoded (limit 500)",
-            )
-        params["extTransactionData"] = text
+        params["extTransactionData"] = _encoded_within(
+            ext_transaction_data,
+            "ext_transaction_data",
+            EXT_TRANSACTION_DATA_LIMIT,
+            WebCallbackErrorCode.EXTERNAL_DATA_TOO_LONG,
+        )
     if ctl_userdata is not None:
-        text = encode_limited(ctl_userdata, parameter="ctl_userdata", system=SYSTEM_DATA)
-        if len(text) > CTL_USERDATA_LIMIT:
-            raise _refuse(
-                WebCallbackErrorCode.USERDATA_TOO_LONG,
-                f"ctl_userdata is {len(text)} characters encoded (limit 1800)",
-            )
-        params["ctl_userdata"] = text
+        params["ctl_userdata"] = _encoded_within(
+            ctl_userdata,
+            "ctl_userdata",
+            CTL_USERDATA_LIMIT,
+            WebCallbackErrorCode.USERDATA_TOO_LONG,
+            system=SYSTEM_DATA,
+        )
     if ext_transaction_id is not None:
         if not isinstance(ext_transaction_id, str) or not ext_transaction_id:
             raise InvalidArgumentError(
@@ -229,6 +245,7 @@ class Callbacks:
         ext_transaction_data: Pairs | None = None,
         ctl_userdata: Pairs | None = None,
         back: str | None = None,
+        **call: Unpack[CallOptions],
     ) -> WebCallbackReceipt:
         """Request a callback to `phone` (digits, E.164 recommended).
 
@@ -261,6 +278,7 @@ class Callbacks:
             path=CREATE_PATH,
             params=params,
             follow_redirects=False,
+            **overrides(call),
         )
         response = await self._pipeline.request(options)
         error = ctl_error_of(response)
@@ -273,7 +291,9 @@ class Callbacks:
             location=response.headers.get("location"),
         )
 
-    async def delete(self, ext_transaction_id: str) -> WebCallbackDeletion:
+    async def delete(
+        self, ext_transaction_id: str, **call: Unpack[CallOptions]
+    ) -> WebCallbackDeletion:
         """Delete every pending web callback created with `ext_transaction_id`.
 
         The outcome is a value, not an error: all deleted (200), some kept because an agent
@@ -294,6 +314,7 @@ class Callbacks:
             # A retry after a 5xx that followed a partial delete would answer 404 and report
             # "none found" for callbacks it just removed: send once, raise what comes back.
             idempotent=False,
+            **overrides(call),
         )
         try:
             response = await self._pipeline.request(options)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import urllib.parse
 from collections.abc import Mapping
 
+from typing_extensions import Required, TypedDict, Unpack
+
 from .._config import check_base_url
 from .._errors import ConfigurationError, InvalidArgumentError
 from .._userdata import Pairs, decode_pairs, encode_limited
@@ -30,6 +32,18 @@ SUPPORTED_SYSTEM_VALUES: Mapping[str, frozenset[str] | None] = {
 }
 """The documented system data and the values each supports (None: any value).
 `ctl_newRecordId` is left out: the contact center appends it, a tenant must not send it."""
+
+
+class MakeCallArguments(TypedDict, total=False):
+    """The keyword arguments of `make_call_url()` after `base_url` (`phone` required)."""
+
+    phone: Required[str]
+    prefix: str | int | None
+    caller_id: str | int | None
+    dialplan_id: str | int | None
+    queue_id: str | int | None
+    ctl_userdata: Pairs | None
+    ext_transaction_data: Pairs | None
 
 
 def _check_system_values(encoded: str) -> None:
@@ -83,30 +97,11 @@ class ClickToDial:
     def __init__(self, base_url: str | None) -> None:
         self._base_url = base_url
 
-    def make_call_url(
-        self,
-        *,
-        phone: str,
-        prefix: str | int | None = None,
-        caller_id: str | int | None = None,
-        dialplan_id: str | int | None = None,
-        queue_id: str | int | None = None,
-        ctl_userdata: Pairs | None = None,
-        ext_transaction_data: Pairs | None = None,
-    ) -> str:
+    def make_call_url(self, **call: Unpack[MakeCallArguments]) -> str:
         """`make_call_url()` on this client's Contact Center host."""
         if self._base_url is None:
             raise ConfigurationError(
                 "click-to-dial needs the tenant's Contact Center host: pass platform= or "
                 "base_url= to ContactCenter"
             )
-        return make_call_url(
-            self._base_url,
-            phone=phone,
-            prefix=prefix,
-            caller_id=caller_id,
-            dialplan_id=dialplan_id,
-            queue_id=queue_id,
-            ctl_userdata=ctl_userdata,
-            ext_transaction_data=ext_transaction_data,
-        )
+        return make_call_url(self._base_url, **call)

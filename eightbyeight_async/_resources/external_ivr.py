@@ -13,11 +13,15 @@ The document lists no response codes; the SDK maps statuses like every API (400 
 
 from __future__ import annotations
 
+from typing_extensions import Unpack
+
 from .._config import ApiFamily
+from .._endpoints import CallOptions, overrides
+from .._errors import documented_statuses
 from .._http import HttpPipeline, RequestOptions
 from .._userdata import Pairs, encode_limited
 from .._validate import digits
-from ._identify import documented_statuses, one_identifier
+from ._identify import one_identifier
 
 ACTION_PATH = "/SC/externalIvrAction.php"
 FORWARD_TO_QUEUE = "wForwardACD"
@@ -31,13 +35,18 @@ class ExternalIvr:
         self._pipeline = pipeline
 
     async def forward_to_queue(
-        self, *, sip_id: str, queue_id: str | int, ext_ivr_data: Pairs | None = None
+        self,
+        *,
+        sip_id: str,
+        queue_id: str | int,
+        ext_ivr_data: Pairs | None = None,
+        **call: Unpack[CallOptions],
     ) -> None:
         """Route the call with SIP Call-ID `sip_id` to queue `queue_id` (`wForwardACD`)
         when the external IVR ends it, with `ext_ivr_data` for the agent's panel."""
-        _, call = one_identifier(sip_id=sip_id)
+        _, sip_call = one_identifier(sip_id=sip_id)
         params = {
-            "sip_id": call,
+            "sip_id": sip_call,
             "action": FORWARD_TO_QUEUE,
             "param": digits("queue_id", queue_id),
         }
@@ -51,9 +60,10 @@ class ExternalIvr:
             path=ACTION_PATH,
             params=params,
             idempotent=False,  # a routing action: a GET here still must not be repeated
+            **overrides(call),
         )
         with documented_statuses(
-            not_found=f"no call with sip_id={call!r} is in the external IVR (it may have ended)",
+            not_found=f"no call with sip_id={sip_call!r} in the external IVR (it may have ended)",
             bad_request=f"the external IVR action was refused (is queue {params['param']} valid?)",
         ):
             await self._pipeline.request(options)

@@ -15,14 +15,16 @@ from typing import Any
 
 import attrs
 import httpx
+from typing_extensions import Unpack
 
 from .._config import ApiFamily
 from .._convert import structure, wire_name
-from .._errors import InvalidArgumentError
+from .._endpoints import CallOptions, overrides
+from .._errors import InvalidArgumentError, documented_statuses
 from .._formats import decode_json
 from .._http import HttpPipeline, RequestOptions
 from ..types.interaction_data import InteractionContext, InteractionVariable
-from ._identify import documented_statuses, one_identifier
+from ._identify import one_identifier
 
 BASE_PATH = "/api/v1/interaction/data/"
 _WIRE_IDS = {"call_id": "callId", "guid": "guid"}
@@ -47,6 +49,7 @@ class InteractionData:
         *,
         call_id: str | None = None,
         guid: str | None = None,
+        **call: Unpack[CallOptions],
     ) -> None:
         """Set `variables` on the interaction with SIP `call_id` or interaction `guid`
         (give one). Setting a variable again replaces it; safe to retry."""
@@ -63,12 +66,17 @@ class InteractionData:
             params={_WIRE_IDS[name]: value},
             json={"variables": [v.to_wire() for v in listed]},
             idempotent=True,
+            **overrides(call),
         )
         with _statuses(name, value):
             await self._pipeline.request(options)
 
     async def context(
-        self, *, guid: str | None = None, call_id: str | None = None
+        self,
+        *,
+        guid: str | None = None,
+        call_id: str | None = None,
+        **call: Unpack[CallOptions],
     ) -> InteractionContext:
         """The context of the interaction with `guid` (or SIP `call_id`): its channel,
         caller, queue, agent and the data collected in the IVR. Keys are read in the
@@ -86,6 +94,7 @@ class InteractionData:
             path=path,
             params=params,
             headers={"Accept": "application/json"},
+            **overrides(call),
         )
         with _statuses(name, value):
             return await self._pipeline.request_parsed(options, _parse_context)

@@ -7,20 +7,20 @@ The server answers from a cache refreshed every 10 seconds: polling faster only 
 from __future__ import annotations
 
 import datetime as dt
-import urllib.parse
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import anyio
+from typing_extensions import Unpack
 
 from .._config import ApiFamily
-from .._convert import structure_many
-from .._errors import DecodeError, InvalidArgumentError
-from .._formats import DocumentFormat, decode_document, unwrap_collection
-from .._http import HttpPipeline, RequestOptions
+from .._endpoints import CallOptions, Endpoint, Envelope, overrides
+from .._errors import InvalidArgumentError
+from .._formats import DocumentFormat
+from .._http import HttpPipeline
+from .._listing import lookup
 from .._validate import is_seconds
 from ..types.realtime import (
-    NO_DATA_FIELDS,
     AgentStatusChanged,
     QueueSizeChanged,
     RealtimeAgent,
@@ -34,18 +34,16 @@ SERVER_REFRESH_SECONDS = 10.0
 """How often the server refreshes the cache it answers from (the document's figure)."""
 
 
-def _segment(name: str, value: object) -> str:
-    if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
-        raise InvalidArgumentError(f"{name} must be a non-empty string or integer; got {value!r}")
-    return urllib.parse.quote(str(value).strip(), safe="")
+def _realtime(path: str, model: type[T], kind: str) -> Endpoint[T]:
+    """A real-time endpoint answering `{kinds: {kind: [...]}}` (or, for one, `{kind: {...}}`)."""
+    envelope = Envelope(f"{kind}s", kind, lone_root=True)
+    return Endpoint(ApiFamily.REALTIME, f"/api/rtstats/stats/{path}", model, envelope)
 
 
-def _without_no_data(records: list[dict[str, Any]], model: type[Any]) -> list[dict[str, Any]]:
-    measures = NO_DATA_FIELDS[model]
-    return [
-        {k: (None if k in measures and v in ("-1", -1) else v) for k, v in record.items()}
-        for record in records
-    ]
+AGENTS = _realtime("agents", RealtimeAgent, "agent")
+AGENT = _realtime("agent/{agent_id}", RealtimeAgent, "agent")
+QUEUES = _realtime("queues", RealtimeQueue, "queue")
+QUEUE = _realtime("queue/{queue_id}", RealtimeQueue, "queue")
 
 
 class Realtime:
@@ -58,48 +56,45 @@ class Realtime:
     def __repr__(self) -> str:
         return "Realtime()"
 
-    async def _get(
-        self, path: str, model: type[T], fmt: DocumentFormat, collection: str | None
-    ) -> list[T]:
-        if fmt not in ("json", "xml"):
-            raise InvalidArgumentError(f"format must be 'json' or 'xml'; got {fmt!r}")
-        singular = "agent" if model is RealtimeAgent else "queue"
+    async def _all(self, endpoint: Endpoint[T], format: str, call: CallOptions) -> list[T]:
+        fmt = endpoint.check_format(format)
+        return await endpoint.records(self._pipeline, endpoint.request(fmt, **call), fmt)
 
-        def parse(response: Any) -> list[T]:
-            document = decode_document(response.content, fmt)
-            if collection is not None:
-                records = unwrap_collection(document, collection, singular)
-            elif isinstance(document, dict) and isinstance(document.get(singular), dict):
-                records = [document[singular]]
-            else:
-                records = unwrap_collection(document, singular + "s", singular)
-            return structure_many(_without_no_data(records, model), model)
-
-        options = RequestOptions(
-            family=ApiFamily.REALTIME, method="GET", path=f"/api/rtstats/stats/{path}.{fmt}"
-        )
-        return await self._pipeline.request_parsed(options, parse)
-
-    async def agents(self, *, format: DocumentFormat = "json") -> list[RealtimeAgent]:
+    async def agents(
+        self, *, format: DocumentFormat = "json", **call: Unpack[CallOptions]
+    ) -> list[RealtimeAgent]:
         """Every agent (`/agents`)."""
-        return await self._get("agents", RealtimeAgent, format, "agents")
+        return await self._all(AGENTS, format, call)
 
-    async def agent(self, agent_id: str, *, format: DocumentFormat = "json") -> RealtimeAgent:
+    async def agent(
+        self, agent_id: str, *, format: DocumentFormat = "json", **call: Unpack[CallOptions]
+    ) -> RealtimeAgent:
         """One agent by login id (`/agent/{agent_id}`); NotFoundError for an unknown id."""
-        path = f"agent/{_segment('agent_id', agent_id)}"
-        return _one(await self._get(path, RealtimeAgent, format, None), "agent", agent_id)
+        missing = f"no agent {agent_id!r} (agents are named by login id: cc.realtime.agents())"
+        segments = {"agent_id": agent_id}
+        return await lookup(self._pipeline, AGENT, segments, missing, format=format, **call)
 
-    async def queues(self, *, format: DocumentFormat = "json") -> list[RealtimeQueue]:
+    async def queues(
+        self, *, format: DocumentFormat = "json", **call: Unpack[CallOptions]
+    ) -> list[RealtimeQueue]:
         """Every queue (`/queues`)."""
-        return await self._get("queues", RealtimeQueue, format, "queues")
+        return await self._all(QUEUES, format, call)
 
-    async def queue(self, queue_id: str | int, *, format: DocumentFormat = "json") -> RealtimeQueue:
+    async def queue(
+        self, queue_id: str | int, *, format: DocumentFormat = "json", **call: Unpack[CallOptions]
+    ) -> RealtimeQueue:
         """One queue by id (`/queue/{queue_id}`); NotFoundError for an unknown id."""
-        path = f"queue/{_segment('queue_id', queue_id)}"
-        return _one(await self._get(path, RealtimeQueue, format, None), "queue", queue_id)
+        missing = f"no queue {queue_id!r} (list them with cc.realtime.queues())"
+        segments = {"queue_id": queue_id}
+        return await lookup(self._pipeline, QUEUE, segments, missing, format=format, **call)
 
     def watch(
-        self, *, interval: float = SERVER_REFRESH_SECONDS, agents: bool = True, queues: bool = True
+        self,
+        *,
+        interval: float = SERVER_REFRESH_SECONDS,
+        agents: bool = True,
+        queues: bool = True,
+        **call: Unpack[CallOptions],
     ) -> RealtimeWatch:
         """Snapshots every `interval` seconds, yielding the first (the initial state) and then
         only those with changes (agent status transitions, queue size changes).
@@ -113,20 +108,24 @@ class Realtime:
             )
         if not (agents or queues):
             raise InvalidArgumentError("watch needs agents=True, queues=True, or both")
-        return RealtimeWatch(self, interval=interval, agents=agents, queues=queues)
-
-
-def _one(records: list[T], kind: str, ident: object) -> T:
-    if len(records) != 1:
-        raise DecodeError(f"expected one {kind} for {ident!r}, got {len(records)}")
-    return records[0]
+        overrides(call)  # a bad timeout= or retry= fails here, not at the first poll
+        return RealtimeWatch(self, interval=interval, agents=agents, queues=queues, call=call)
 
 
 class RealtimeWatch:
     """The async iterator `cc.realtime.watch()` returns."""
 
-    def __init__(self, realtime: Realtime, *, interval: float, agents: bool, queues: bool) -> None:
+    def __init__(
+        self,
+        realtime: Realtime,
+        *,
+        interval: float,
+        agents: bool,
+        queues: bool,
+        call: CallOptions,
+    ) -> None:
         self._realtime = realtime
+        self._call = call
         self.interval = interval
         self._want_agents = agents
         self._want_queues = queues
@@ -146,8 +145,11 @@ class RealtimeWatch:
                 return snapshot
 
     async def _take(self) -> RealtimeSnapshot:
-        agents = {a.agent_id: a for a in await self._realtime.agents()} if self._want_agents else {}
-        queues = {q.queue_id: q for q in await self._realtime.queues()} if self._want_queues else {}
+        agents, queues = {}, {}
+        if self._want_agents:
+            agents = {a.agent_id: a for a in await self._realtime.agents(**self._call)}
+        if self._want_queues:
+            queues = {q.queue_id: q for q in await self._realtime.queues(**self._call)}
         previous, initial = self._previous, self._previous is None
         changes: list[RealtimeChange] = []
         if previous is not None:

@@ -10,15 +10,18 @@ import zoneinfo
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, Literal
 
+from typing_extensions import Unpack
+
 from .._config import ApiFamily
 from .._convert import structure_many
 from .._dates import validate_timezone
-from .._errors import DecodeError, InvalidArgumentError
+from .._endpoints import CallOptions, overrides
+from .._errors import ConfigurationError, DecodeError, InvalidArgumentError
 from .._formats import decode_json
 from .._http import HttpPipeline, RequestOptions
-from .._pagination import HitsPage, RowsPaginator
+from .._paginators import HitsPage, RowsPaginator
 from .._validate import NOT_A_LIST
-from ..types.recent_calls import INTEGER_FIELDS, Duration, Range, RecentCall
+from ..types.recent_calls import Duration, Range, RecentCall
 
 RecentCallsDuration = Literal["today", "yesterday", "week", "month", "allhistory"]
 DURATIONS: Final = ("today", "yesterday", "week", "month", "allhistory")
@@ -152,30 +155,12 @@ def _zone(name: Any) -> dt.tzinfo | None:
         return None
 
 
-def _normalised(record: Any, zone: dt.tzinfo | None) -> Any:
-    if not isinstance(record, dict):
+def _in_zone(record: Any, zone: dt.tzinfo | None) -> Any:
+    """The record with a text `callDate` read in the answer's zone (the document's context,
+    which a record alone does not carry); the converter does the rest."""
+    if not isinstance(record, dict) or not isinstance(record.get("callDate"), str):
         return record
-    fixed = dict(record)
-    call_date = fixed.get("callDate")
-    if isinstance(call_date, str):
-        fixed["callDate"] = _call_date(call_date, zone)
-    elif call_date is not None:
-        del fixed["callDate"]  # not text: `_keep_call_date` puts it in `extra` as sent
-    for name in INTEGER_FIELDS:
-        value = fixed.get(name)
-        if isinstance(value, str) and value.strip().endswith(".0"):
-            fixed[name] = value.strip()[:-2]
-    return fixed
-
-
-def _keep_call_date(call: RecentCall, record: dict[str, Any], fixed: dict[str, Any]) -> None:
-    """What the converter cannot do: a `callDate` that is not text goes to `extra` unchanged
-    (the document shows only text, and whether a number counts seconds or milliseconds would
-    be a guess), and a naive date (unknown zone) stays naive instead of being read as UTC."""
-    if "callDate" in record and "callDate" not in fixed:
-        call.extra["callDate"] = record["callDate"]
-    elif isinstance(moment := fixed.get("callDate"), dt.datetime) and moment.tzinfo is None:
-        call.call_date = moment
+    return {**record, "callDate": _call_date(record["callDate"], zone)}
 
 
 def parse_page(content: bytes) -> HitsPage[RecentCall]:
@@ -190,21 +175,18 @@ def parse_page(content: bytes) -> HitsPage[RecentCall]:
         warnings.warn(
             f"the Recent Calls answer names an unknown time zone {document['timezone']!r}; "
             "call_date is left naive (the wall-clock time in that zone); update tzdata or "
-            "pass timezone= with an IANA name to search()",
+            "pass tz= with an IANA name to search()",
             UserWarning,
             stacklevel=2,
         )
     data = document.get("data") or []
-    records = [_normalised(r, zone) for r in data]
+    records = [_in_zone(r, zone) for r in data]
     hits = document.get("hits")
     try:
         total = None if hits is None else int(hits)
     except (TypeError, ValueError):
         raise DecodeError(f"'hits' is not a number: {hits!r}") from None
-    calls = structure_many(records, RecentCall)
-    for call, record, fixed in zip(calls, data, records, strict=True):
-        _keep_call_date(call, record, fixed)
-    return HitsPage(calls, total)
+    return HitsPage(structure_many(records, RecentCall), total)
 
 
 class RecentCalls:
@@ -224,7 +206,7 @@ class RecentCalls:
         tenant_id: str | None = None,
         duration: RecentCallsDuration | None = None,
         time_range: tuple[dt.datetime, dt.datetime] | None = None,
-        timezone: str | None = None,
+        tz: str | None = None,
         caller: str | None = None,
         agents: Iterable[str] | None = None,
         queues: Iterable[str | int] | None = None,
@@ -240,6 +222,7 @@ class RecentCalls:
         page_size: int = DEFAULT_ROWS,
         prefetch: int | None = None,
         limit: int | None = None,
+        **call: Unpack[CallOptions],
     ) -> RowsPaginator[RecentCall]:
         """Calls matching every given filter, in pages of `page_size` (up to 5000) fetched ahead.
 
@@ -247,11 +230,16 @@ class RecentCalls:
         `time_range=(start, end)` (aware datetimes). `caller` matches part of a caller's name
         or number; `agents`/`queues`/`groups` match any of their ids; counts take `Range(low,
         high)`, durations `Duration.seconds(...)`/`Duration.minutes(...)` (None: open end).
-        `tenant_id` defaults to the client's tenant.
+        `tz` is the IANA zone the answer's times are in. `tenant_id` defaults to the client's
+        tenant.
         """
         tenant = tenant_id or self._tenant
         if not tenant:
-            raise InvalidArgumentError("tenant_id is required (or pass tenant= to ContactCenter)")
+            raise ConfigurationError(
+                "Recent Calls needs the tenant id: pass tenant= to ContactCenter "
+                "(or EIGHTBYEIGHT_TENANT), or tenant_id= to search()"
+            )
+        overrides(call)  # a bad timeout= or retry= fails here, not at the first page
         filters = {
             "hold_count": hold_count,
             "mute_count": mute_count,
@@ -266,26 +254,29 @@ class RecentCalls:
             tenant,
             duration=duration,
             time_range=time_range,
-            timezone=timezone,
+            timezone=tz,
             caller=caller,
             filters=filters,
             ids={"agents": agents, "queues": queues, "groups": groups},
         )
         window = {} if prefetch is None else {"prefetch": prefetch}
         return RowsPaginator(
-            functools.partial(self._fetch, body),
+            functools.partial(self._fetch, body, call),
             page_size=page_size,
             max_page_size=MAX_ROWS,
             limit=limit,
             **window,
         )
 
-    async def _fetch(self, body: Mapping[str, Any], page: int, rows: int) -> HitsPage[RecentCall]:
+    async def _fetch(
+        self, body: Mapping[str, Any], call: CallOptions, page: int, rows: int
+    ) -> HitsPage[RecentCall]:
         options = RequestOptions(
             family=ApiFamily.RECENT_CALLS,
             method="POST",
             path=f"/customerexperience/{API_VERSION}/recentCallData/{self.region}",
             json={**body, "page": page, "rows": rows},
             idempotent=True,  # a search: repeating it changes nothing
+            **overrides(call),
         )
         return await self._pipeline.request_parsed(options, lambda r: parse_page(r.content))

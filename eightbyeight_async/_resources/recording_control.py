@@ -15,9 +15,11 @@ import urllib.parse
 from typing import Any
 
 import httpx
+from typing_extensions import Unpack
 
 from .._config import ApiFamily, check_base_url
-from .._errors import ConfigurationError, DecodeError, InvalidArgumentError
+from .._endpoints import CallOptions, overrides
+from .._errors import ConfigurationError, DecodeError, InvalidArgumentError, documented_statuses
 from .._formats import decode_json, decode_xml, find_key
 from .._http import HttpPipeline, RequestOptions
 from ..types.recording_control import (
@@ -25,7 +27,7 @@ from ..types.recording_control import (
     RecordingControlResult,
     RecordingControlStatus,
 )
-from ._identify import documented_statuses, one_identifier
+from ._identify import one_identifier
 
 BASE_PATH = "/api/tstats/rccontrol"
 BROWSER_PATH = "/AGUI/controlRecording.php"
@@ -142,17 +144,25 @@ class RecordingControl:
         self._base_url = base_url
 
     async def pause(
-        self, *, agent_id: str | None = None, email: str | None = None
+        self,
+        *,
+        agent_id: str | None = None,
+        email: str | None = None,
+        **call: Unpack[CallOptions],
     ) -> RecordingControlResult:
         """Pause the recording of the agent's active transaction (by `agent_id` or the
         agent's unique `email`)."""
-        return await self.control(RecordingAction.PAUSE, agent_id=agent_id, email=email)
+        return await self.control(RecordingAction.PAUSE, agent_id=agent_id, email=email, **call)
 
     async def resume(
-        self, *, agent_id: str | None = None, email: str | None = None
+        self,
+        *,
+        agent_id: str | None = None,
+        email: str | None = None,
+        **call: Unpack[CallOptions],
     ) -> RecordingControlResult:
         """Resume the recording of the agent's active transaction."""
-        return await self.control(RecordingAction.RESUME, agent_id=agent_id, email=email)
+        return await self.control(RecordingAction.RESUME, agent_id=agent_id, email=email, **call)
 
     async def control(
         self,
@@ -160,6 +170,7 @@ class RecordingControl:
         *,
         agent_id: str | None = None,
         email: str | None = None,
+        **call: Unpack[CallOptions],
     ) -> RecordingControlResult:
         """Send `action` for one agent, given by `agent_id` or `email` (exactly one)."""
         chosen = _action(action)
@@ -177,6 +188,7 @@ class RecordingControl:
             family=ApiFamily.RECORDING_CONTROL,
             method="PUT",
             path=f"{BASE_PATH}/{chosen.value}/{tenant}/{wire_kind}/{target}",
+            **overrides(call),
         )
 
         def parse(response: httpx.Response) -> tuple[RecordingControlStatus, dict[str, Any]]:

@@ -3,15 +3,15 @@ transcripts. Basic auth with the tenant and its data token.
 
 The listings page like the statistics API (50 records per page, `n=` the 1-based offset of
 the first record) and return an `OffsetPaginator`. They take the documented query variables:
-`dates=`/`tz=` (the `d=` range), any field the listing returns as a keyword filter
-(`agent_id="bill"`), the metadata variables (`metaData_fieldName`/`metaData_fieldValue`,
-matched as case-sensitive substrings) and, for files, `start_date=`/`finish_date=`, which
-find recordings that started or ended within 5 seconds of an instant.
+`dates=`/`tz=` (the `d=` range), any field the listing returns as a filter
+(`filters={"agent_id": "bill"}`), the metadata variables (`metaData_fieldName`,
+`metaData_fieldValue`: case-sensitive substrings) and, for files,
+`start_date=`/`finish_date=`, which find recordings that started or ended within 5 seconds
+of an instant.
 """
 
 from __future__ import annotations
 
-import functools
 import urllib.parse
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
@@ -19,36 +19,50 @@ from typing import Any, TypeVar
 
 import attrs
 import httpx
+from typing_extensions import Unpack
 
 from .._config import ApiFamily
-from .._convert import structure, structure_many, wire_name
-from .._dates import coerce_date_range, validate_timezone
-from .._errors import DecodeError, InvalidArgumentError
+from .._convert import wire_name
+from .._endpoints import CallOptions, Endpoint, Envelope, ListingOptions, overrides
+from .._errors import InvalidArgumentError, NotFoundError, documented_statuses
 from .._formats import (
     DocumentFormat,
-    decode_csv,
-    decode_document,
-    unwrap_collection,
 )
 from .._http import HttpPipeline, RequestOptions
-from .._pagination import DEFAULT_PREFETCH, OffsetPaginator
+from .._listing import lookup, offset_listing
+from .._paginators import OffsetPaginator
 from .._redact import redact_url
 from ..types.recordings import RecordingFile, Transcript, TranscriptDetail
-from ._identify import documented_statuses
+from ._stats_query import check_filters, date_params
 
 T = TypeVar("T")
 DateInput = Any
 """A `DateRange`, a documented string (`"today-7d,today"`), a date/datetime or a pair."""
 
 BASE_PATH = "/api/recordings"
-COLLECTION = "recordings"
-_ITEMS: Mapping[type[Any], str] = {RecordingFile: "file", Transcript: "transcript"}
-_NESTED: Mapping[str, tuple[str, ...]] = {
-    "wrapUpCode": ("transactionCodes", "transactionCode"),
-    "metaDatas": ("metaData",),
-    "messages": ("message",),
-}
-"""Wire keys holding a collection → the element names down to its items."""
+
+
+def _listing(path: str, model: type[T], item: str) -> Endpoint[T]:
+    return Endpoint(
+        ApiFamily.RECORDINGS,
+        f"{BASE_PATH}/{path}",
+        model,
+        Envelope("recordings", item),
+        offset_paged=True,
+        not_found=f"the recordings API has no /{path} listing here",
+        bad_request=f"the recordings API refused the /{path} query variables",
+    )
+
+
+FILES = _listing("files", RecordingFile, "file")
+TRANSCRIPTS = _listing("transcripts", Transcript, "transcript")
+TRANSCRIPT = Endpoint(
+    ApiFamily.RECORDINGS,
+    f"{BASE_PATH}/transcripts/{{interaction_guid}}",
+    TranscriptDetail,
+    Envelope("transcripts", "transcript", lone_root=True),  # `{"transcript": {...}}`
+    bad_request="the recordings API refused the request's syntax",
+)
 _NOT_FILTERS = frozenset({"extra", "start_date", "wrap_up_codes", "meta_data", "messages"})
 """Fields that are no query variable: `start_date` is `start-date=`, the others nested."""
 
@@ -84,34 +98,12 @@ def _instant_text(name: str, value: object) -> str:
     )
 
 
-def _collection_items(value: Any, key: str, path: tuple[str, ...]) -> list[Any]:
-    """The items of a nested collection (`{"metaData": [...]}`; one item or none too)."""
-    for element in path:
-        if value is None or value == "" or value == {}:
-            return []
-        if not isinstance(value, dict) or element not in value:
-            raise DecodeError(f"expected {key}/{'/'.join(path)} items in a recordings record")
-        value = value[element]
-    if value is None:
-        return []
-    items = value if isinstance(value, list) else [value]
-    if not all(isinstance(item, dict) for item in items):
-        raise DecodeError(f"expected {key}/{'/'.join(path)} records in a recordings record")
-    return items
-
-
-def _flatten_nested(record: dict[str, Any]) -> dict[str, Any]:
-    """The record with each nested collection as a plain list of item records."""
-    for key, path in _NESTED.items():
-        if key in record:
-            record[key] = _collection_items(record[key], key, path)
-    return record
-
-
-def _segment(name: str, value: object) -> str:
+def _guid(value: object) -> str:
     if not isinstance(value, str) or not value.strip() or "/" in value:
-        raise InvalidArgumentError(f"{name} must be a non-empty string without '/'; got {value!r}")
-    return urllib.parse.quote(value, safe="")
+        raise InvalidArgumentError(
+            f"interaction_guid must be a non-empty string without '/'; got {value!r}"
+        )
+    return value
 
 
 def _file_path(filename: str | RecordingFile) -> str:
@@ -124,15 +116,6 @@ def _file_path(filename: str | RecordingFile) -> str:
             f"'S20071220/R2007122003163601000.wav' (or the RecordingFile); got {name!r}"
         )
     return f"{BASE_PATH}/files/" + "/".join(urllib.parse.quote(p, safe="") for p in parts)
-
-
-@attrs.frozen
-class _Listing:
-    """One listing: its path under `/api/recordings/`, record type and query parameters."""
-
-    path: str
-    model: type[Any]
-    params: Mapping[str, str]
 
 
 class Recordings:
@@ -150,18 +133,17 @@ class Recordings:
         finish_date: date | datetime | None = None,
         metadata_field_name: str | None = None,
         metadata_field_value: str | None = None,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-        **filters: object,
+        filters: Mapping[str, object] | None = None,
+        **options: Unpack[ListingOptions],
     ) -> OffsetPaginator[RecordingFile]:
         """Call recording files (`/files`), optionally narrowed.
 
         `start_date`/`finish_date` find the recordings that started/ended within 5 seconds
         of an instant (a date means its midnight); give one: the server ignores `finish-date`
-        next to `start-date`, so use `dates=` for a range. `**filters` are the fields a file
+        next to `start-date`, so use `dates=` for a range. `filters=` are the fields a file
         shows (`agent_id`, `phone_number`, `channel`, …), e.g. the post-call screen pop's
-        `agent_id=, channel=, phone_number=, finish_date=` find one call's recording.
+        `filters={"agent_id": …, "channel": …, "phone_number": …}` with `finish_date=` find
+        one call's recording.
         """
         if start_date is not None and finish_date is not None:
             raise InvalidArgumentError(
@@ -174,7 +156,7 @@ class Recordings:
         if finish_date is not None:
             params["finish-date"] = _instant_text("finish_date", finish_date)
         params.update(self._filters(RecordingFile, filters))
-        return self._paginate(_Listing("files", RecordingFile, params), format, limit, prefetch)
+        return offset_listing(self._pipeline, FILES, params=params, **options)
 
     def transcripts(
         self,
@@ -183,66 +165,60 @@ class Recordings:
         tz: str | None = None,
         metadata_field_name: str | None = None,
         metadata_field_value: str | None = None,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-        **filters: object,
+        filters: Mapping[str, object] | None = None,
+        **options: Unpack[ListingOptions],
     ) -> OffsetPaginator[Transcript]:
         """Chat transcripts (`/transcripts`), without their messages (see `transcript()`).
 
-        `**filters` are the fields a transcript shows (`agent_id`, `queue_id`, …)."""
+        `filters=` are the fields a transcript shows (`agent_id`, `queue_id`, …)."""
         params = self._params(dates, tz, metadata_field_name, metadata_field_value)
         params.update(self._filters(Transcript, filters))
-        return self._paginate(_Listing("transcripts", Transcript, params), format, limit, prefetch)
+        return offset_listing(self._pipeline, TRANSCRIPTS, params=params, **options)
 
     async def transcript(
-        self, interaction_guid: str, *, format: DocumentFormat = "json"
+        self,
+        interaction_guid: str,
+        *,
+        format: DocumentFormat = "json",
+        **call: Unpack[CallOptions],
     ) -> TranscriptDetail:
         """One transcript with all its messages (`/transcripts/{interactionGUID}`);
         NotFoundError when the tenant has no such interaction."""
-        guid = _segment("interaction_guid", interaction_guid)
-        fmt = self._format(format)
-        options = RequestOptions(
-            family=ApiFamily.RECORDINGS, method="GET", path=f"{BASE_PATH}/transcripts/{guid}.{fmt}"
-        )
+        segments = {"interaction_guid": _guid(interaction_guid)}
+        missing = f"no chat transcript for interaction {interaction_guid!r} in this tenant"
+        return await lookup(self._pipeline, TRANSCRIPT, segments, missing, format=format, **call)
 
-        def parse(response: httpx.Response) -> tuple[Any, httpx.URL]:
-            document = decode_document(response.content, fmt)
-            found = document.get("transcript") if isinstance(document, dict) else None
-            if not isinstance(found, dict):
-                raise DecodeError("expected a 'transcript' document", body=response.content)
-            return _flatten_nested(found), response.url
-
-        with documented_statuses(
-            not_found=f"no chat transcript for interaction {interaction_guid!r} in this tenant",
-            bad_request="the recordings API refused the request's syntax",
-        ):
-            record, url = await self._pipeline.request_parsed(options, parse)
-        try:
-            return structure(record, TranscriptDetail)
-        except DecodeError as exc:
-            raise DecodeError(str(exc), method="GET", url=redact_url(url)) from exc
-
-    async def delete_transcript(self, interaction_guid: str) -> bool:
+    async def delete_transcript(self, interaction_guid: str, **call: Unpack[CallOptions]) -> None:
         """Remove every message of a transcript (the interaction stays, with a dummy
-        message). True when removed; False when the interaction does not exist (the
-        documented 204), which is not an error: deleting twice is safe."""
-        guid = _segment("interaction_guid", interaction_guid)
+        message). NotFoundError when the interaction does not exist (the document's 204)."""
+        guid = urllib.parse.quote(_guid(interaction_guid), safe="")
         options = RequestOptions(
-            family=ApiFamily.RECORDINGS, method="DELETE", path=f"{BASE_PATH}/transcripts/{guid}"
+            family=ApiFamily.RECORDINGS,
+            method="DELETE",
+            path=f"{BASE_PATH}/transcripts/{guid}",
+            **overrides(call),
         )
+        missing = f"no chat transcript for interaction {interaction_guid!r} in this tenant"
         with documented_statuses(
-            not_found=f"no chat transcript for interaction {interaction_guid!r}",
-            bad_request="the recordings API refused the request's syntax",
+            not_found=missing, bad_request="the recordings API refused the request's syntax"
         ):
             response = await self._pipeline.request(options)
-        return response.status_code != httpx.codes.NO_CONTENT
+        if response.status_code == httpx.codes.NO_CONTENT:  # "the interaction does not exist"
+            raise NotFoundError(
+                f"{missing} (already deleted, or never there)",
+                status_code=response.status_code,
+                method="DELETE",
+                url=redact_url(response.request.url),
+            )
 
-    async def delete_file(self, filename: str | RecordingFile) -> None:
+    async def delete_file(self, filename: str | RecordingFile, **call: Unpack[CallOptions]) -> None:
         """Delete one call recording file, named as listed (`S20071220/R….wav`; the `.wav`
         may be left out) or given as the `RecordingFile`. NotFoundError if there is none."""
         options = RequestOptions(
-            family=ApiFamily.RECORDINGS, method="DELETE", path=_file_path(filename)
+            family=ApiFamily.RECORDINGS,
+            method="DELETE",
+            path=_file_path(filename),
+            **overrides(call),
         )
         with documented_statuses(
             not_found=f"no recording file {filename!r} in this tenant (already deleted?)",
@@ -253,25 +229,13 @@ class Recordings:
     # --- the engine --------------------------------------------------------------------
 
     @staticmethod
-    def _format(format: str) -> DocumentFormat:
-        if format not in ("json", "xml"):
-            raise InvalidArgumentError(
-                f"format must be 'json' or 'xml' (use .csv_pages() for CSV); got {format!r}"
-            )
-        return "json" if format == "json" else "xml"
-
-    @staticmethod
     def _params(
         dates: DateInput,
         tz: str | None,
         metadata_field_name: str | None,
         metadata_field_value: str | None,
     ) -> dict[str, str]:
-        params: dict[str, str] = {}
-        if dates is not None:
-            params["d"] = coerce_date_range(dates).to_query()
-        if tz is not None:
-            params["tz"] = validate_timezone(tz)
+        params = date_params(dates, tz)
         metadata = {
             "metaData_fieldName": ("metadata_field_name", metadata_field_name),
             "metaData_fieldValue": ("metadata_field_value", metadata_field_value),
@@ -288,10 +252,11 @@ class Recordings:
         return params
 
     @staticmethod
-    def _filters(model: type[Any], filters: Mapping[str, object]) -> dict[str, str]:
+    def _filters(model: type[Any], filters: Mapping[str, object] | None) -> dict[str, str]:
+        check_filters(filters)
         allowed = _filter_fields(model)
         params: dict[str, str] = {}
-        for key, value in filters.items():
+        for key, value in (filters or {}).items():
             if key not in allowed:
                 known = ", ".join(sorted(allowed))
                 raise InvalidArgumentError(
@@ -301,49 +266,3 @@ class Recordings:
                 )
             params[allowed[key]] = _filter_value(key, value)
         return params
-
-    def _paginate(
-        self, listing: _Listing, format: str, limit: int | None, prefetch: int | None
-    ) -> OffsetPaginator[T]:
-        fmt = self._format(format)
-        return OffsetPaginator(
-            functools.partial(self._fetch_records, listing, fmt),
-            fetch_raw=functools.partial(self._fetch_csv, listing),
-            limit=limit,
-            prefetch=DEFAULT_PREFETCH if prefetch is None else prefetch,
-        )
-
-    def _options(self, listing: _Listing, fmt: str, offset: int) -> RequestOptions:
-        return RequestOptions(
-            family=ApiFamily.RECORDINGS,
-            method="GET",
-            path=f"{BASE_PATH}/{listing.path}.{fmt}",
-            params={**listing.params, "n": str(offset)},
-        )
-
-    async def _fetch_records(
-        self, listing: _Listing, fmt: DocumentFormat, offset: int
-    ) -> list[Any]:
-        item = _ITEMS[listing.model]
-
-        def parse(response: httpx.Response) -> tuple[list[dict[str, Any]], httpx.URL]:
-            records = unwrap_collection(decode_document(response.content, fmt), COLLECTION, item)
-            return [_flatten_nested(record) for record in records], response.url
-
-        with documented_statuses(
-            not_found=f"the recordings API has no /{listing.path} listing here",
-            bad_request=f"the recordings API refused the /{listing.path} query variables",
-        ):
-            records, url = await self._pipeline.request_parsed(
-                self._options(listing, fmt, offset), parse
-            )
-        try:
-            return structure_many(records, listing.model)
-        except DecodeError as exc:  # deterministic: not retried, but located
-            raise DecodeError(str(exc), method="GET", url=redact_url(url)) from exc
-
-    async def _fetch_csv(self, listing: _Listing, offset: int) -> tuple[bytes, int]:
-        def parse(response: httpx.Response) -> tuple[bytes, int]:
-            return response.content, len(decode_csv(response.content))
-
-        return await self._pipeline.request_parsed(self._options(listing, "csv", offset), parse)

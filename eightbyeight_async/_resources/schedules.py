@@ -15,22 +15,36 @@ text). Fields it does not read are kept in `extra`.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import math
-import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
-from .._config import ApiFamily
-from .._errors import DecodeError, InvalidArgumentError
-from .._formats import DocumentFormat, decode_document, find_key, unwrap_collection
-from .._http import HttpPipeline, RequestOptions
-from ..types.schedules import DayPeriod, NextScheduleStatus, Schedule, ScheduleStatus, WeekDay
+from typing_extensions import Unpack
 
-_SCHEDULE_KEYS = frozenset({"id", "name", "time-zone", "week-days"})
-_PERIOD_KEYS = frozenset({"status", "start-time", "end-time"})
-_DAY_KEYS = frozenset({"day", "properties"})
+from .._config import ApiFamily
+from .._endpoints import CallOptions, Endpoint, Envelope, overrides
+from .._errors import DecodeError, InvalidArgumentError
+from .._formats import DocumentFormat, decode_document, find_key
+from .._http import HttpPipeline, RequestOptions
+from .._listing import lookup
+from ..types.schedules import NextScheduleStatus, Schedule, ScheduleStatus
+
 _ACCEPT = {"json": "application/json", "xml": "application/xml"}
+
+
+def _schedules(path: str) -> Endpoint[Schedule]:
+    """A schedules endpoint: no format suffix (`Accept` says it), `{"schedules": {...}}` or
+    the lone `{"schedule": {...}}` of a single lookup."""
+    envelope = Envelope("schedules", "schedule", lone_root=True)
+    return Endpoint(ApiFamily.SCHEDULES, path, Schedule, envelope, suffix=False)
+
+
+SCHEDULES = _schedules("/api/provisioning/schedules")
+BY_ID = _schedules("/api/provisioning/schedules/{schedule_id}")
+BY_NAME = _schedules("/api/provisioning/schedulesbyname/{name}")
+STATUS = BY_ID  # the status answers: same formats, their shape read below
 _STATUS_WRAPPERS = ("status", "schedulestatus", "schedule")
 _CODE_KEYS = ("code", "statuscode", "status", "currentcode", "currentstatus", "value")
 _NEXT_CODE_KEYS = ("nextcode", "nextstatuscode", "nextstatus")
@@ -38,60 +52,9 @@ _NEXT_TIME_KEYS = ("nexttime", "nextstatustime", "nextat", "nextutctime", "nextc
 _ID_KEYS = ("scheduleid",)
 
 
-def _listed(value: Any) -> list[Any]:
-    if value is None or value == "":
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _time(value: Any) -> dt.time | None:
-    if value in (None, ""):
-        return None
-    try:
-        return dt.time.fromisoformat(str(value).strip())
-    except ValueError:
-        raise DecodeError(f"a schedule time is HH:MM; got {value!r}") from None
-
-
-def parse_schedule(record: Mapping[str, Any]) -> Schedule:
-    """One `<schedule>` (JSON or XML form) as a `Schedule`."""
-    try:
-        days = []
-        for day in _listed((record.get("week-days") or {}).get("week-day")):
-            periods = tuple(
-                DayPeriod(
-                    status=ScheduleStatus.from_code(p["status"]),
-                    start_time=_time(p.get("start-time")),
-                    end_time=_time(p.get("end-time")),
-                    extra=_others(p, _PERIOD_KEYS),
-                )
-                for p in _listed(day.get("properties"))
-            )
-            days.append(
-                WeekDay(day=_number(day["day"]), periods=periods, extra=_others(day, _DAY_KEYS))
-            )
-        return Schedule(
-            id=_number(record["id"]),
-            name=str(record["name"]),
-            time_zone=record.get("time-zone") or None,
-            week_days=tuple(days),
-            extra=_others(record, _SCHEDULE_KEYS),
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise DecodeError(f"a schedule is malformed ({type(exc).__name__}: {exc})") from None
-
-
 def _others(record: Mapping[str, Any], read: frozenset[str]) -> dict[str, Any]:
     """The fields of `record` the SDK does not read, kept rather than dropped."""
     return {k: v for k, v in record.items() if k not in read}
-
-
-def _number(value: Any) -> int:
-    """A non-negative integer field (ASCII digits only: `int()` refuses "²")."""
-    text = str(value).strip()
-    if not (text.isascii() and text.isdigit()):
-        raise ValueError(f"expected a number, got {value!r}")
-    return int(text)
 
 
 def _instant_ms(at: dt.datetime | None) -> dict[str, str]:
@@ -110,8 +73,8 @@ def _id(schedule_id: object) -> str:
 
 
 class Schedules:
-    """The Tenant Schedule API: `await cc.schedules.all()`, `by_name()`, `get()`, `status()`,
-    `next_status()`."""
+    """The Tenant Schedule API: `await cc.schedules.list()`, `get()`, `by_name()`,
+    `status()`, `next_status()`."""
 
     def __init__(self, pipeline: HttpPipeline) -> None:
         self._pipeline = pipeline
@@ -120,36 +83,54 @@ class Schedules:
         return "Schedules()"
 
     async def _document(
-        self, path: str, fmt: DocumentFormat, params: Mapping[str, str] | None = None
+        self,
+        path: str,
+        fmt: str,
+        params: Mapping[str, str] | None = None,
+        **call: Unpack[CallOptions],
     ) -> Any:
-        if fmt not in ("json", "xml"):
-            raise InvalidArgumentError(f"format must be 'json' or 'xml'; got {fmt!r}")
+        chosen = STATUS.check_format(fmt)  # the status answers' shape is read by hand
         options = RequestOptions(
             family=ApiFamily.SCHEDULES,
             method="GET",
             path=f"/api/provisioning/{path}",
             params=params,
-            headers={"Accept": _ACCEPT[fmt]},
+            headers={"Accept": _ACCEPT[chosen]},
+            **overrides(call),
         )
         return await self._pipeline.request_parsed(
-            options, lambda r: decode_document(r.content, fmt)
+            options, lambda r: decode_document(r.content, chosen)
         )
 
-    async def all(self, *, format: DocumentFormat = "json") -> list[Schedule]:
+    async def list(
+        self, *, format: DocumentFormat = "json", **call: Unpack[CallOptions]
+    ) -> builtins.list[Schedule]:
         """Every schedule, with its week days."""
-        document = await self._document("schedules", format)
-        return [parse_schedule(r) for r in unwrap_collection(document, "schedules", "schedule")]
+        fmt = SCHEDULES.check_format(format)
+        return await SCHEDULES.records(self._pipeline, SCHEDULES.request(fmt, **call), fmt)
 
-    async def by_name(self, name: str, *, format: DocumentFormat = "json") -> Schedule:
-        """The schedule called `name` (spaces and other characters are URL-encoded)."""
+    async def by_name(
+        self, name: str, *, format: DocumentFormat = "json", **call: Unpack[CallOptions]
+    ) -> Schedule:
+        """The schedule called `name` (spaces and other characters are URL-encoded);
+        NotFoundError if there is none."""
         if not isinstance(name, str) or not name.strip():
             raise InvalidArgumentError(f"name must be a schedule's name; got {name!r}")
-        quoted = urllib.parse.quote(name, safe="")
-        return _single(await self._document(f"schedulesbyname/{quoted}", format))
+        missing = f"no schedule named {name!r} (names match exactly: cc.schedules.list())"
+        segments = {"name": name}
+        return await lookup(self._pipeline, BY_NAME, segments, missing, format=format, **call)
 
-    async def get(self, schedule_id: int | str, *, format: DocumentFormat = "json") -> Schedule:
-        """The schedule with this id."""
-        return _single(await self._document(f"schedules/{_id(schedule_id)}", format))
+    async def get(
+        self,
+        schedule_id: int | str,
+        *,
+        format: DocumentFormat = "json",
+        **call: Unpack[CallOptions],
+    ) -> Schedule:
+        """The schedule with this id; NotFoundError if there is none."""
+        missing = f"no schedule {schedule_id!r} (list them with cc.schedules.list())"
+        segments = {"schedule_id": _id(schedule_id)}
+        return await lookup(self._pipeline, BY_ID, segments, missing, format=format, **call)
 
     async def status(
         self,
@@ -158,12 +139,13 @@ class Schedules:
         at: dt.datetime | None = None,
         offset: float | None = None,
         format: DocumentFormat = "json",
+        **call: Unpack[CallOptions],
     ) -> ScheduleStatus:
         """The schedule's status now (or at `at`), `offset` seconds later, in the schedule's
         time zone (the tenant's when it has none)."""
         params = {**_instant_ms(at), **_offset(offset)}
         record = _status(
-            await self._document(f"schedules/{_id(schedule_id)}/status", format, params)
+            await self._document(f"schedules/{_id(schedule_id)}/status", format, params, **call)
         )
         code_key = find_key(record, _CODE_KEYS)
         if code_key is None:
@@ -177,10 +159,11 @@ class Schedules:
         *,
         at: dt.datetime | None = None,
         format: DocumentFormat = "json",
+        **call: Unpack[CallOptions],
     ) -> NextScheduleStatus:
         """The status now (or at `at`) and the next status, with the instant it begins."""
         path = f"schedules/{_id(schedule_id)}/nextstatus"
-        record = _status(await self._document(path, format, _instant_ms(at)))
+        record = _status(await self._document(path, format, _instant_ms(at), **call))
         code_key = find_key(record, _CODE_KEYS)
         if code_key is None:
             raise DecodeError(f"a schedule status answer has no status code: {record!r}")
@@ -257,15 +240,6 @@ def _offset(offset: float | None) -> dict[str, str]:
     ):
         raise InvalidArgumentError(f"offset is a finite number of seconds; got {offset!r}")
     return {"offset": str(int(offset))}
-
-
-def _single(document: Any) -> Schedule:
-    if isinstance(document, dict) and isinstance(document.get("schedule"), dict):
-        return parse_schedule(document["schedule"])
-    records = unwrap_collection(document, "schedules", "schedule")
-    if len(records) != 1:
-        raise DecodeError(f"expected one schedule, got {len(records)}")
-    return parse_schedule(records[0])
 
 
 def _status(document: Any) -> dict[str, Any]:

@@ -2,56 +2,38 @@
 
 Each list method returns an `OffsetPaginator` of typed records (50 per page, fetched ahead);
 the three single-record lookups (`agent`, `queue`, `campaign`) return one record. JSON is the
-default wire format (fastest to parse); `format="xml"` gives identical records.
+default wire format (fastest to parse); `format="xml"` gives identical records. Every method
+takes `timeout=` and `retry=` for that call; the endpoints themselves are declared once, in
+`_stats_endpoints`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-import attrs
+from typing_extensions import Unpack
 
 from .._config import ApiFamily
-from .._convert import structure_many
-from .._errors import DecodeError, InvalidArgumentError, NotFoundError
-from .._formats import (
-    DocumentFormat,
-    decode_csv,
-    decode_document,
-    unwrap_collection,
+from .._endpoints import (
+    CallOptions,
+    Choice,
+    DatedListingOptions,
+    Endpoint,
+    FilteredListingOptions,
+    ListingOptions,
+    choose,
 )
-from .._http import HttpPipeline, RequestOptions
-from .._pagination import DEFAULT_PREFETCH, OffsetPaginator
-from .._redact import redact_url
-from .._validate import path_segment
-from ..types.stats import (
-    WIRE_ELEMENTS,
-    Activity,
-    Agent,
-    AgentInteraction,
-    AgentSkill,
-    AgentStatus,
-    AgentStatusStatistics,
-    AllInteraction,
-    Campaign,
-    CampaignInteraction,
-    CampaignRecord,
-    Channel,
-    Group,
-    InteractionStatistics,
-    OfflineSla,
-    OnlineSla,
-    OutboundCall,
-    Queue,
-    QueueInteraction,
-    StatusCode,
-    TransactionCode,
-)
+from .._errors import InvalidArgumentError
+from .._http import HttpPipeline
+from .._listing import lookup, offset_listing
+from .._paginators import OffsetPaginator
+from .._validate import is_count
+from ..types import stats as records
+from . import _stats_endpoints as api
 from ._fan_out import merged
-from ._stats_query import DateInput, StatsQuery, exactly_one, stats_query
+from ._stats_query import DateInput, stats_params
 
 T = TypeVar("T")
 
@@ -67,342 +49,185 @@ class Stats:
 
     # --- the engine --------------------------------------------------------------------
 
-    def _paginate(
+    def _list(
         self,
-        query: StatsQuery[T],
+        endpoint: Endpoint[T] | Choice[T],
+        owners: Mapping[str, object] | None = None,
         *,
-        format: DocumentFormat,
-        limit: int | None,
-        prefetch: int | None,
+        dates: DateInput = None,
+        tz: str | None = None,
+        filters: Mapping[str, object] | None = None,
+        **options: Unpack[ListingOptions],
     ) -> OffsetPaginator[T]:
-        if format not in ("json", "xml"):
-            raise InvalidArgumentError(
-                f"format must be 'json' or 'xml' (use .csv_pages() for CSV); got {format!r}"
-            )
-        return OffsetPaginator(
-            functools.partial(self._fetch_records, query, format),
-            fetch_raw=functools.partial(self._fetch_csv, query),
-            limit=limit,
-            single_page=not query.paged,
-            prefetch=DEFAULT_PREFETCH if prefetch is None else prefetch,
-        )
+        chosen, segments = choose(endpoint, owners or {})
+        params = stats_params(chosen.model, dates=dates, tz=tz, filters=filters)
+        return offset_listing(self._pipeline, chosen, segments=segments, params=params, **options)
 
-    def _options(self, query: StatsQuery[Any], fmt: str, offset: int) -> RequestOptions:
-        return RequestOptions(
-            family=ApiFamily.STATS,
-            method="GET",
-            path=f"/api/stats/{query.path}.{fmt}",
-            params={**query.params, "n": str(offset)} if query.paged else query.params,
-        )
-
-    async def _fetch_records(
-        self, query: StatsQuery[T], fmt: DocumentFormat, offset: int, *, lone_root: bool = False
-    ) -> list[T]:
-        collection, item = WIRE_ELEMENTS[query.model]
-
-        def parse(response: Any) -> tuple[list[dict[str, Any]], Any]:
-            document = decode_document(response.content, fmt)
-            if lone_root and isinstance(document, dict) and set(document) == {item}:
-                document = {collection: document}  # `{"campaign": {...}}` → one record
-            return unwrap_collection(document, collection, item), response.url
-
-        options = self._options(query, fmt, offset)
-        records, url = await self._pipeline.request_parsed(options, parse)
-        try:
-            return structure_many(records, query.model)
-        except DecodeError as exc:  # deterministic: not retried, but located
-            raise DecodeError(str(exc), method="GET", url=redact_url(url)) from exc
-
-    async def _fetch_csv(self, query: StatsQuery[Any], offset: int) -> tuple[bytes, int]:
-        def parse(response: Any) -> tuple[bytes, int]:
-            return response.content, len(decode_csv(response.content))
-
-        return await self._pipeline.request_parsed(self._options(query, "csv", offset), parse)
-
-    def _listing(
-        self,
-        path: str,
-        model: type[T],
-        format: DocumentFormat,
-        limit: int | None,
-        prefetch: int | None,
-    ) -> OffsetPaginator[T]:
-        """A listing without dates or filters."""
-        query = stats_query(path, model)
-        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
-
-    async def _one(self, query: StatsQuery[T], what: str, *, lone_root: bool = False) -> T:
-        records = await self._fetch_records(query, "json", 1, lone_root=lone_root)
-        if not records:
-            url = f"/api/stats/{query.path}"
-            raise NotFoundError(f"no {what} found", status_code=404, method="GET", url=url)
-        return records[0]
+    async def _one(
+        self, endpoint: Endpoint[T], name: str, value: object, **call: Unpack[CallOptions]
+    ) -> T:
+        what = name.removesuffix("_id")
+        missing = f"no {what} {value!r} (list them with cc.stats.{what}s())"
+        return await lookup(self._pipeline, endpoint, {name: value}, missing, **call)
 
     # --- organisation ------------------------------------------------------------------
 
-    def groups(
-        self,
-        *,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-    ) -> OffsetPaginator[Group]:
+    def groups(self, **options: Unpack[ListingOptions]) -> OffsetPaginator[records.Group]:
         """All groups (`/groups`)."""
-        return self._listing("groups", Group, format, limit, prefetch)
+        return self._list(api.GROUPS, **options)
 
     def agents(
-        self,
-        *,
-        group_id: str | int | None = None,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-    ) -> OffsetPaginator[Agent]:
+        self, *, group_id: str | int | None = None, **options: Unpack[ListingOptions]
+    ) -> OffsetPaginator[records.Agent]:
         """All agents (`/agents`), or the agents of one group (`/groups/{group_id}/agents`)."""
-        path = "agents"
-        if group_id is not None:
-            path = f"groups/{path_segment('group_id', group_id)}/agents"
-        return self._listing(path, Agent, format, limit, prefetch)
+        if group_id is None:
+            return self._list(api.AGENTS, **options)
+        return self._list(api.GROUP_AGENTS, {"group_id": group_id}, **options)
 
-    async def agent(self, agent_id: str) -> Agent:
+    async def agent(self, agent_id: str, **call: Unpack[CallOptions]) -> records.Agent:
         """One agent (`/agents/{agent_id}`); NotFoundError if there is none."""
-        path = f"agents/{path_segment('agent_id', agent_id)}"
-        return await self._one(stats_query(path, Agent), "agent")
+        return await self._one(api.AGENT, "agent_id", agent_id, **call)
 
-    def queues(
-        self,
-        *,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-    ) -> OffsetPaginator[Queue]:
+    def queues(self, **options: Unpack[ListingOptions]) -> OffsetPaginator[records.Queue]:
         """All queues (`/queues`)."""
-        return self._listing("queues", Queue, format, limit, prefetch)
+        return self._list(api.QUEUES, **options)
 
-    async def queue(self, queue_id: str | int) -> Queue:
+    async def queue(self, queue_id: str | int, **call: Unpack[CallOptions]) -> records.Queue:
         """One queue (`/queues/{queue_id}`); NotFoundError if there is none."""
-        path = f"queues/{path_segment('queue_id', queue_id)}"
-        return await self._one(stats_query(path, Queue), "queue")
+        return await self._one(api.QUEUE, "queue_id", queue_id, **call)
 
-    def channels(
-        self,
-        *,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-    ) -> OffsetPaginator[Channel]:
+    def channels(self, **options: Unpack[ListingOptions]) -> OffsetPaginator[records.Channel]:
         """All channels (`/channels`)."""
-        return self._listing("channels", Channel, format, limit, prefetch)
+        return self._list(api.CHANNELS, **options)
 
-    def campaigns(
-        self,
-        *,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-    ) -> OffsetPaginator[Campaign]:
+    def campaigns(self, **options: Unpack[ListingOptions]) -> OffsetPaginator[records.Campaign]:
         """All campaigns (`/campaigns`)."""
-        return self._listing("campaigns", Campaign, format, limit, prefetch)
+        return self._list(api.CAMPAIGNS, **options)
 
-    async def campaign(self, campaign_id: str | int) -> Campaign:
+    async def campaign(
+        self, campaign_id: str | int, **call: Unpack[CallOptions]
+    ) -> records.Campaign:
         """One campaign (`/campaigns/{campaign_id}`); NotFoundError if there is none.
 
         Reads the seed's `{"campaigns": {"campaign": …}}` and the vendor's current
         `{"campaign": {…}}` alike."""
-        path = f"campaigns/{path_segment('campaign_id', campaign_id)}"
-        return await self._one(stats_query(path, Campaign), "campaign", lone_root=True)
+        return await self._one(api.CAMPAIGN, "campaign_id", campaign_id, **call)
 
     def campaign_records(
-        self,
-        campaign_id: str | int,
-        *,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-    ) -> OffsetPaginator[CampaignRecord]:
+        self, campaign_id: str | int, **options: Unpack[ListingOptions]
+    ) -> OffsetPaginator[records.CampaignRecord]:
         """The records (call list) of a campaign (`/campaigns/{campaign_id}/records`)."""
-        path = f"campaigns/{path_segment('campaign_id', campaign_id)}/records"
-        return self._listing(path, CampaignRecord, format, limit, prefetch)
+        return self._list(api.CAMPAIGN_RECORDS, {"campaign_id": campaign_id}, **options)
 
     def transaction_codes(
-        self,
-        *,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-    ) -> OffsetPaginator[TransactionCode]:
+        self, **options: Unpack[ListingOptions]
+    ) -> OffsetPaginator[records.TransactionCode]:
         """Every transaction code list and its items (`/tcls`)."""
-        return self._listing("tcls", TransactionCode, format, limit, prefetch)
+        return self._list(api.TRANSACTION_CODES, **options)
 
     def status_codes(
-        self,
-        *,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-    ) -> OffsetPaginator[StatusCode]:
+        self, **options: Unpack[ListingOptions]
+    ) -> OffsetPaginator[records.StatusCode]:
         """Every status code list and its items (`/scls`)."""
-        return self._listing("scls", StatusCode, format, limit, prefetch)
+        return self._list(api.STATUS_CODES, **options)
 
     def skills(
         self,
         *,
         agent_id: str | None = None,
         queue_id: str | int | None = None,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-    ) -> OffsetPaginator[AgentSkill]:
+        **options: Unpack[ListingOptions],
+    ) -> OffsetPaginator[records.AgentSkill]:
         """Skill levels of one agent in its queues, or of every agent in one queue
-        (`/agents/{agent_id}/skills`, `/queues/{queue_id}/skills`)."""
-        plural, ident = exactly_one(agent_id=agent_id, queue_id=queue_id)
-        # "This API does not support any query parameters": one answer, never paged.
-        query = attrs.evolve(stats_query(f"{plural}/{ident}/skills", AgentSkill), paged=False)
-        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+        (`/agents/{agent_id}/skills`, `/queues/{queue_id}/skills`); one answer, unpaged."""
+        return self._list(api.SKILLS, {"agent_id": agent_id, "queue_id": queue_id}, **options)
 
-    # --- agent events ------------------------------------------------------------------
+    # --- agent events (one agent's or a group's; `dates=` and `tz=` as documented) -----
 
     def activities(
         self,
         *,
         agent_id: str | None = None,
         group_id: str | int | None = None,
-        dates: DateInput = None,
-        tz: str | None = None,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-    ) -> OffsetPaginator[Activity]:
-        """Activities of one agent or of a group's agents (`/agents/{id}/activities`,
-        `/groups/{id}/activities`)."""
-        plural, ident = exactly_one(agent_id=agent_id, group_id=group_id)
-        query = stats_query(f"{plural}/{ident}/activities", Activity, dates=dates, tz=tz)
-        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+        **options: Unpack[DatedListingOptions],
+    ) -> OffsetPaginator[records.Activity]:
+        """Activities (`/agents/{id}/activities`, `/groups/{id}/activities`)."""
+        owners = {"agent_id": agent_id, "group_id": group_id}
+        return self._list(api.ACTIVITIES, owners, **options)
 
     def statuses(
         self,
         *,
         agent_id: str | None = None,
         group_id: str | int | None = None,
-        dates: DateInput = None,
-        tz: str | None = None,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-    ) -> OffsetPaginator[AgentStatus]:
-        """Status changes of one agent or of a group's agents (`/agents/{id}/statuses`,
-        `/groups/{id}/statuses`)."""
-        plural, ident = exactly_one(agent_id=agent_id, group_id=group_id)
-        query = stats_query(f"{plural}/{ident}/statuses", AgentStatus, dates=dates, tz=tz)
-        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+        **options: Unpack[DatedListingOptions],
+    ) -> OffsetPaginator[records.AgentStatus]:
+        """Status changes (`/agents/{id}/statuses`, `/groups/{id}/statuses`)."""
+        owners = {"agent_id": agent_id, "group_id": group_id}
+        return self._list(api.STATUSES, owners, **options)
 
     def status_statistics(
         self,
         agent_id: str,
-        *,
-        dates: DateInput = None,
-        tz: str | None = None,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-    ) -> OffsetPaginator[AgentStatusStatistics]:
+        **options: Unpack[DatedListingOptions],
+    ) -> OffsetPaginator[records.AgentStatusStatistics]:
         """An agent's time per status in 30-minute periods
         (`/agents/{agent_id}/statuses/statistics`)."""
-        path = f"agents/{path_segment('agent_id', agent_id)}/statuses/statistics"
-        query = stats_query(path, AgentStatusStatistics, dates=dates, tz=tz)
-        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+        owner = {"agent_id": agent_id}
+        return self._list(api.STATUS_STATISTICS, owner, **options)
 
     def outbound_calls(
         self,
         *,
         agent_id: str | None = None,
         group_id: str | int | None = None,
-        dates: DateInput = None,
-        tz: str | None = None,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-    ) -> OffsetPaginator[OutboundCall]:
-        """Outbound calls of one agent or of a group's agents (`/agents/{id}/outboundcalls`,
-        `/groups/{id}/outboundcalls`)."""
-        plural, ident = exactly_one(agent_id=agent_id, group_id=group_id)
-        query = stats_query(f"{plural}/{ident}/outboundcalls", OutboundCall, dates=dates, tz=tz)
-        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+        **options: Unpack[DatedListingOptions],
+    ) -> OffsetPaginator[records.OutboundCall]:
+        """Outbound calls (`/agents/{id}/outboundcalls`, `/groups/{id}/outboundcalls`)."""
+        owners = {"agent_id": agent_id, "group_id": group_id}
+        return self._list(api.OUTBOUND_CALLS, owners, **options)
 
-    # --- interactions ------------------------------------------------------------------
+    # --- interactions and aggregates (`filters=` are query variables by field name) ----
 
     def agent_interactions(
         self,
         *,
         agent_id: str | None = None,
         group_id: str | int | None = None,
-        dates: DateInput = None,
-        tz: str | None = None,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-        **filters: object,
-    ) -> OffsetPaginator[AgentInteraction]:
+        **options: Unpack[FilteredListingOptions],
+    ) -> OffsetPaginator[records.AgentInteraction]:
         """Interactions handled by one agent or a group's agents (`/agents/{id}/interactions`,
-        `/groups/{id}/interactions`); `**filters` are query variables (`media_type="T"`)."""
-        plural, ident = exactly_one(agent_id=agent_id, group_id=group_id)
-        path = f"{plural}/{ident}/interactions"
-        query = stats_query(path, AgentInteraction, dates=dates, tz=tz, filters=filters)
-        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+        `/groups/{id}/interactions`), e.g. `filters={"media_type": "T"}`."""
+        owners = {"agent_id": agent_id, "group_id": group_id}
+        return self._list(api.AGENT_INTERACTIONS, owners, **options)
 
     def queue_interactions(
         self,
         *,
         queue_id: str | int | None = None,
         channel_id: str | int | None = None,
-        dates: DateInput = None,
-        tz: str | None = None,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-        **filters: object,
-    ) -> OffsetPaginator[QueueInteraction]:
+        **options: Unpack[FilteredListingOptions],
+    ) -> OffsetPaginator[records.QueueInteraction]:
         """Queue interactions: all (`/interactions/`), of one queue (`/queues/{id}/interactions`)
         or of one channel (`/channels/{id}/interactions`)."""
-        if queue_id is None and channel_id is None:
-            path = "interactions"
-        else:
-            plural, ident = exactly_one(queue_id=queue_id, channel_id=channel_id)
-            path = f"{plural}/{ident}/interactions"
-        query = stats_query(path, QueueInteraction, dates=dates, tz=tz, filters=filters)
-        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+        owners = {"queue_id": queue_id, "channel_id": channel_id}
+        return self._list(api.QUEUE_INTERACTIONS, owners, **options)
 
     def campaign_interactions(
         self,
         campaign_id: str | int,
-        *,
-        dates: DateInput = None,
-        tz: str | None = None,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-        **filters: object,
-    ) -> OffsetPaginator[CampaignInteraction]:
+        **options: Unpack[FilteredListingOptions],
+    ) -> OffsetPaginator[records.CampaignInteraction]:
         """Interactions of one campaign (`/campaigns/{campaign_id}/interactions`)."""
-        path = f"campaigns/{path_segment('campaign_id', campaign_id)}/interactions"
-        query = stats_query(path, CampaignInteraction, dates=dates, tz=tz, filters=filters)
-        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+        owner = {"campaign_id": campaign_id}
+        return self._list(api.CAMPAIGN_INTERACTIONS, owner, **options)
 
     def all_interactions(
         self,
-        *,
-        dates: DateInput = None,
-        tz: str | None = None,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-        **filters: object,
-    ) -> OffsetPaginator[AllInteraction]:
+        **options: Unpack[FilteredListingOptions],
+    ) -> OffsetPaginator[records.AllInteraction]:
         """Every interaction, abandoned, DAA and forwarded ones included (`/allinteractions/`)."""
-        query = stats_query("allinteractions", AllInteraction, dates=dates, tz=tz, filters=filters)
-        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
-
-    # --- aggregated statistics ---------------------------------------------------------
+        return self._list(api.ALL_INTERACTIONS, **options)
 
     def interaction_statistics(
         self,
@@ -410,62 +235,40 @@ class Stats:
         agent_id: str | None = None,
         queue_id: str | int | None = None,
         channel_id: str | int | None = None,
-        dates: DateInput = None,
-        tz: str | None = None,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-        **filters: object,
-    ) -> OffsetPaginator[InteractionStatistics]:
+        **options: Unpack[FilteredListingOptions],
+    ) -> OffsetPaginator[records.InteractionStatistics]:
         """Interaction counts and times in 30-minute periods for one agent, queue or channel
         (`/agents/{id}/statistics`, `/queues/{id}/statistics`, `/channels/{id}/statistics`)."""
-        plural, ident = exactly_one(agent_id=agent_id, queue_id=queue_id, channel_id=channel_id)
-        path = f"{plural}/{ident}/statistics"
-        query = stats_query(path, InteractionStatistics, dates=dates, tz=tz, filters=filters)
-        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+        owners = {"agent_id": agent_id, "queue_id": queue_id, "channel_id": channel_id}
+        return self._list(api.INTERACTION_STATISTICS, owners, **options)
 
     def online_slas(
         self,
         *,
         queue_id: str | int | None = None,
         channel_id: str | int | None = None,
-        dates: DateInput = None,
-        tz: str | None = None,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-        **filters: object,
-    ) -> OffsetPaginator[OnlineSla]:
+        **options: Unpack[FilteredListingOptions],
+    ) -> OffsetPaginator[records.OnlineSla]:
         """Service levels of phone and chat interactions per period, with their time buckets
         (`/queues/{id}/online_slas`, `/channels/{id}/online_slas`)."""
-        plural, ident = exactly_one(queue_id=queue_id, channel_id=channel_id)
-        path = f"{plural}/{ident}/online_slas"
-        query = stats_query(path, OnlineSla, dates=dates, tz=tz, filters=filters)
-        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+        owners = {"queue_id": queue_id, "channel_id": channel_id}
+        return self._list(api.ONLINE_SLAS, owners, **options)
 
     def offline_slas(
         self,
         *,
         queue_id: str | int | None = None,
         channel_id: str | int | None = None,
-        dates: DateInput = None,
-        tz: str | None = None,
-        format: DocumentFormat = "json",
-        limit: int | None = None,
-        prefetch: int | None = None,
-        **filters: object,
-    ) -> OffsetPaginator[OfflineSla]:
+        **options: Unpack[FilteredListingOptions],
+    ) -> OffsetPaginator[records.OfflineSla]:
         """Service levels of email and voicemail interactions per period
         (`/queues/{id}/offline_slas`, `/channels/{id}/offline_slas`)."""
-        plural, ident = exactly_one(queue_id=queue_id, channel_id=channel_id)
-        path = f"{plural}/{ident}/offline_slas"
-        query = stats_query(path, OfflineSla, dates=dates, tz=tz, filters=filters)
-        return self._paginate(query, format=format, limit=limit, prefetch=prefetch)
+        owners = {"queue_id": queue_id, "channel_id": channel_id}
+        return self._list(api.OFFLINE_SLAS, owners, **options)
 
     # --- fan-out -----------------------------------------------------------------------
 
-    @contextlib.asynccontextmanager
-    async def fan_out(
+    def fan_out(
         self,
         listing: Callable[..., OffsetPaginator[T]],
         ids: Iterable[str | int],
@@ -473,7 +276,7 @@ class Stats:
         key: str = "agent_id",
         concurrency: int | None = None,
         **arguments: Any,
-    ) -> AsyncIterator[AsyncIterator[tuple[str, T]]]:
+    ) -> contextlib.AbstractAsyncContextManager[AsyncIterator[tuple[str, T]]]:
         """Run `listing(**{key: id}, **arguments)` for every id at once and yield records as
         they arrive, each as `(source_id, record)`.
 
@@ -484,16 +287,11 @@ class Stats:
         Requests stay under the client-wide statistics limit; records of one id arrive in
         order; leaving the block cancels whatever is still running.
         """
-        paginators = [
-            (str(i), listing(**{key: i}, prefetch=FAN_OUT_PREFETCH, **arguments)) for i in ids
-        ]
-        if concurrency is None:
-            width = self._pipeline.limit_of(ApiFamily.STATS)
-        elif isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        if concurrency is not None and not is_count(concurrency, 1):
             raise InvalidArgumentError(
                 f"concurrency must be an int of at least 1; got {concurrency!r}"
             )
-        else:
-            width = concurrency
-        async with merged(paginators, width) as records:
-            yield records
+        paginators = [
+            (str(i), listing(**{key: i}, prefetch=FAN_OUT_PREFETCH, **arguments)) for i in ids
+        ]
+        return merged(paginators, concurrency or self._pipeline.limit_of(ApiFamily.STATS))
