@@ -125,8 +125,7 @@ class Endpoint(Generic[T]):
         **call: Unpack[CallOptions],
     ) -> RequestOptions:
         """The request for this endpoint: ids escaped into the path, the format applied."""
-        escaped = {name: path_segment(name, value) for name, value in (segments or {}).items()}
-        path = self.path.format(**escaped)
+        path = fill(self.path, segments)
         headers = None
         if self.suffix:
             path = f"{path}.{fmt}"
@@ -156,6 +155,57 @@ class Endpoint(Generic[T]):
             return structure_many(raw, self.model)
         except DecodeError as exc:  # deterministic: not retried, but located
             raise DecodeError(str(exc), method=options.method, url=redact_url(url)) from exc
+
+
+@attrs.frozen
+class Action:
+    """One documented endpoint that acts (creates, deletes, routes, controls) instead of
+    listing records: how it is sent. The resource reads its answer, which the documents
+    describe per endpoint."""
+
+    family: ApiFamily
+    method: Literal["GET", "POST", "PUT", "DELETE"]
+    path: str
+    """The path template, `{name}` fields filled with escaped path segments."""
+    idempotent: bool | None = None
+    """None: by the method; False for an action a repeat would do twice."""
+    headers: Mapping[str, str] | None = None
+    follow_redirects: bool = True
+    """False hands a redirect back as the answer (the web callback reports through it)."""
+    safe: str = ""
+    """Characters left unescaped in path segments (an email's `@`)."""
+
+    def request(
+        self,
+        *,
+        segments: Mapping[str, object] | None = None,
+        params: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        **call: Unpack[CallOptions],
+    ) -> RequestOptions:
+        """The request: ids escaped into the path, the call's timeout= and retry= checked."""
+        return RequestOptions(
+            family=self.family,
+            method=self.method,
+            path=fill(self.path, segments, safe=self.safe),
+            params=params,
+            data=data,
+            json=json,
+            headers={**(self.headers or {}), **(headers or {})} or None,
+            idempotent=self.idempotent,
+            follow_redirects=self.follow_redirects,
+            **overrides(call),
+        )
+
+
+def fill(template: str, segments: Mapping[str, object] | None, *, safe: str = "") -> str:
+    """`template` with each `{name}` replaced by its segment, checked and escaped."""
+    escaped = {
+        name: path_segment(name, value, safe=safe) for name, value in (segments or {}).items()
+    }
+    return template.format(**escaped)
 
 
 Choice = Mapping[str, Endpoint[T]]

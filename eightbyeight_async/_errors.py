@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from ._redact import redact_text
 
@@ -261,8 +262,12 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
     return InternalServerError if status_code >= 500 else APIStatusError
 
 
-def _restated(error: APIStatusError, message: str) -> APIStatusError:
-    return type(error)(
+E = TypeVar("E", bound=APIStatusError)
+
+
+def restated(error: APIStatusError, message: str, kind: type[E]) -> E:
+    """`error` (its status, URL, body and headers) as a `kind` with another message."""
+    return kind(
         message,
         status_code=error.status_code,
         method=error.method or "",
@@ -282,8 +287,8 @@ def documented_statuses(
     except NotFoundError as exc:
         if not_found is None:
             raise
-        raise _restated(exc, not_found) from exc
+        raise restated(exc, not_found, type(exc)) from exc
     except BadRequestError as exc:
         if bad_request is None:
             raise
-        raise _restated(exc, bad_request) from exc
+        raise restated(exc, bad_request, type(exc)) from exc

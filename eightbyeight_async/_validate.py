@@ -35,7 +35,7 @@ def shown_value(value: object) -> str:
     return repr(value)
 
 
-def path_segment(name: str, value: object) -> str:
+def path_segment(name: str, value: object, *, safe: str = "") -> str:
     """An id as one URL path segment (escaped), refusing empty or non-scalar ids."""
     if (
         isinstance(value, bool)
@@ -46,7 +46,7 @@ def path_segment(name: str, value: object) -> str:
         raise InvalidArgumentError(
             f"{name} must be a non-empty string or integer; got {shown_value(value)}"
         )
-    return urllib.parse.quote(str(value), safe="")
+    return urllib.parse.quote(str(value), safe=safe)
 
 
 def exactly_one_of(**choices: object) -> tuple[str, object]:

@@ -15,7 +15,7 @@ import attrs
 import httpx
 
 from .._config import ApiFamily
-from .._errors import BadRequestError, TenantInfoError
+from .._errors import BadRequestError, TenantInfoError, restated
 from .._formats import decode_json
 from .._http import HttpPipeline, RequestOptions
 
@@ -40,14 +40,7 @@ def tenant_error(exc: BadRequestError) -> TenantInfoError | None:
     """The `TenantInfoError` a 400 about `X-Tenant-Info` means, or None for any other 400."""
     for marker, hint in _TENANT_HINTS.items():
         if marker in exc.body_excerpt:
-            return TenantInfoError(
-                hint,
-                status_code=exc.status_code,
-                method=exc.method or "GET",
-                url=exc.url or "",
-                body=exc.body_excerpt,
-                headers=exc.headers,
-            )
+            return restated(exc, hint, TenantInfoError)
     return None
 
 

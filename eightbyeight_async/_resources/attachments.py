@@ -13,7 +13,6 @@ import functools
 import mimetypes
 import os
 import re
-import urllib.parse
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Literal
@@ -24,12 +23,12 @@ import httpx
 from typing_extensions import Unpack
 
 from .._config import ApiFamily
-from .._endpoints import CallOptions, overrides
+from .._endpoints import Action, CallOptions
 from .._errors import (
     EightByEightError,
     InvalidArgumentError,
 )
-from .._http import HttpPipeline, RequestOptions, body_chunks
+from .._http import HttpPipeline, body_chunks
 from .._safe_files import Staging, check_directory, disposition_filename, safe_filename
 from .._safe_zip import ArchiveLimits, extract_zip
 
@@ -152,6 +151,15 @@ def _check_limits(limits: ArchiveLimits | None) -> ArchiveLimits:
     return limits
 
 
+# An encoded body would be inflated by httpx without a bound: ask for none.
+DOWNLOAD = Action(
+    ApiFamily.ATTACHMENTS,
+    "GET",
+    "/api/ccm/attachments/{owner}/{object_id}",
+    headers={"Accept-Encoding": "identity"},
+)
+
+
 class Attachments:
     """The attachments of cases, follow-ups and FAQs. Authenticates with the data token."""
 
@@ -162,14 +170,8 @@ class Attachments:
     async def _open(
         self, owner: Owner, object_id: str, call: CallOptions
     ) -> AsyncIterator[AttachmentDownload]:
-        options = RequestOptions(
-            family=ApiFamily.ATTACHMENTS,
-            method="GET",
-            path=f"/api/ccm/attachments/{owner}/{urllib.parse.quote(object_id, safe='')}",
-            # An encoded body would be inflated by httpx without a bound: ask for none.
-            headers={"Accept-Encoding": "identity"},
-            **overrides(call),
-        )
+        segments = {"owner": owner, "object_id": object_id}
+        options = DOWNLOAD.request(segments=segments, **call)
         async with self._pipeline.stream(options) as response:
             yield AttachmentDownload(response, fallback_name=f"{owner}-{object_id}")
 

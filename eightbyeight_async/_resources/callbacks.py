@@ -20,7 +20,7 @@ from typing_extensions import Unpack
 
 from .._config import ApiFamily
 from .._convert import structure_many
-from .._endpoints import CallOptions, overrides
+from .._endpoints import Action, CallOptions
 from .._errors import (
     DecodeError,
     InvalidArgumentError,
@@ -29,7 +29,7 @@ from .._errors import (
     WebCallbackError,
 )
 from .._formats import decode_json
-from .._http import HttpPipeline, RequestOptions
+from .._http import HttpPipeline
 from .._redact import redact_url
 from .._userdata import Pairs, encode_limited
 from .._validate import digits
@@ -42,8 +42,18 @@ from ..types.callbacks import (
     WebCallbackReceipt,
 )
 
-CREATE_PATH = "/SC/webcallback.php"
-DELETE_PATH = "/api/interactions/webcallback/externaltransaction/{id}.json"
+# The document's examples put every parameter, tenant and token too, in a GET query; the
+# answer is a redirect (or a page) that reports the outcome, never followed.
+CREATE = Action(ApiFamily.CALLBACKS, "GET", "/SC/webcallback.php", follow_redirects=False)
+# Deleting is its own family (Basic tenant:action token). A retry after a 5xx that followed a
+# partial delete would answer 404 and report "none found" for callbacks it just removed:
+# sent once, and what comes back is raised.
+DELETE = Action(
+    ApiFamily.CALLBACK_DELETION,
+    "DELETE",
+    "/api/interactions/webcallback/externaltransaction/{ext_transaction_id}.json",
+    idempotent=False,
+)
 EXT_TRANSACTION_DATA_LIMIT = 500
 CTL_USERDATA_LIMIT = 1800
 EXT_TRANSACTION_ID_LIMIT = 64
@@ -271,16 +281,7 @@ class Callbacks:
         if back is not None:
             params["back"] = back
         params |= _data_params(ext_transaction_data, ctl_userdata, ext_transaction_id)
-        options = RequestOptions(
-            family=ApiFamily.CALLBACKS,
-            # The document's examples put every parameter, tenant and token too, in a GET query.
-            method="GET",
-            path=CREATE_PATH,
-            params=params,
-            follow_redirects=False,
-            **overrides(call),
-        )
-        response = await self._pipeline.request(options)
+        response = await self._pipeline.request(CREATE.request(params=params, **call))
         error = ctl_error_of(response)
         if error is not None:
             raise error
@@ -305,17 +306,7 @@ class Callbacks:
             raise InvalidArgumentError(
                 f"ext_transaction_id must be a non-empty string; got {ext_transaction_id!r}"
             )
-        # The delete is its own family: Basic tenant:action token (the create takes the
-        # token as query parameters).
-        options = RequestOptions(
-            family=ApiFamily.CALLBACK_DELETION,
-            method="DELETE",
-            path=DELETE_PATH.format(id=urllib.parse.quote(ext_transaction_id, safe="")),
-            # A retry after a 5xx that followed a partial delete would answer 404 and report
-            # "none found" for callbacks it just removed: send once, raise what comes back.
-            idempotent=False,
-            **overrides(call),
-        )
+        options = DELETE.request(segments={"ext_transaction_id": ext_transaction_id}, **call)
         try:
             response = await self._pipeline.request(options)
         except NotFoundError:

@@ -16,14 +16,15 @@ from __future__ import annotations
 from typing_extensions import Unpack
 
 from .._config import ApiFamily
-from .._endpoints import CallOptions, overrides
+from .._endpoints import Action, CallOptions
 from .._errors import documented_statuses
-from .._http import HttpPipeline, RequestOptions
+from .._http import HttpPipeline
 from .._userdata import Pairs, encode_limited
 from .._validate import digits
 from ._identify import one_identifier
 
-ACTION_PATH = "/SC/externalIvrAction.php"
+# A routing action: even as a GET it must not be repeated.
+FORWARD = Action(ApiFamily.EXTERNAL_IVR, "GET", "/SC/externalIvrAction.php", idempotent=False)
 FORWARD_TO_QUEUE = "wForwardACD"
 EXT_IVR_DATA_LIMIT = 500
 
@@ -54,14 +55,7 @@ class ExternalIvr:
             params["extIvrData"] = encode_limited(
                 ext_ivr_data, parameter="ext_ivr_data", limit=EXT_IVR_DATA_LIMIT
             )
-        options = RequestOptions(
-            family=ApiFamily.EXTERNAL_IVR,
-            method="GET",
-            path=ACTION_PATH,
-            params=params,
-            idempotent=False,  # a routing action: a GET here still must not be repeated
-            **overrides(call),
-        )
+        options = FORWARD.request(params=params, **call)
         with documented_statuses(
             not_found=f"no call with sip_id={sip_call!r} in the external IVR (it may have ended)",
             bad_request=f"the external IVR action was refused (is queue {params['param']} valid?)",

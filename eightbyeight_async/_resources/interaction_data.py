@@ -8,7 +8,6 @@ action token. Variable names and display names are checked before sending (see
 
 from __future__ import annotations
 
-import urllib.parse
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import Any
@@ -19,14 +18,21 @@ from typing_extensions import Unpack
 
 from .._config import ApiFamily
 from .._convert import structure, wire_name
-from .._endpoints import CallOptions, overrides
+from .._endpoints import Action, CallOptions
 from .._errors import InvalidArgumentError, documented_statuses
 from .._formats import decode_json
-from .._http import HttpPipeline, RequestOptions
+from .._http import HttpPipeline
 from ..types.interaction_data import InteractionContext, InteractionVariable
 from ._identify import one_identifier
 
 BASE_PATH = "/api/v1/interaction/data/"
+# Setting a variable again replaces it: the POST is safe to retry.
+SET_VARIABLES = Action(ApiFamily.INTERACTION_DATA, "POST", BASE_PATH, idempotent=True)
+_JSON = {"Accept": "application/json"}
+CONTEXT_BY_CALL_ID = Action(ApiFamily.INTERACTION_DATA, "GET", BASE_PATH, headers=_JSON)
+CONTEXT_BY_GUID = Action(
+    ApiFamily.INTERACTION_DATA, "GET", BASE_PATH + "guid/{guid}", headers=_JSON
+)
 _WIRE_IDS = {"call_id": "callId", "guid": "guid"}
 
 
@@ -59,14 +65,10 @@ class InteractionData:
             raise InvalidArgumentError(
                 "variables must be one or more InteractionVariable(name, value, ...)"
             )
-        options = RequestOptions(
-            family=ApiFamily.INTERACTION_DATA,
-            method="POST",
-            path=BASE_PATH,
+        options = SET_VARIABLES.request(
             params={_WIRE_IDS[name]: value},
             json={"variables": [v.to_wire() for v in listed]},
-            idempotent=True,
-            **overrides(call),
+            **call,
         )
         with _statuses(name, value):
             await self._pipeline.request(options)
@@ -85,17 +87,9 @@ class InteractionData:
         `/api/v1/interaction/data/{identifier}`)."""
         name, value = one_identifier(guid=guid, call_id=call_id)
         if name == "guid":
-            path, params = f"{BASE_PATH}guid/{urllib.parse.quote(value, safe='')}", None
+            options = CONTEXT_BY_GUID.request(segments={"guid": value}, **call)
         else:
-            path, params = BASE_PATH, {"callId": value}
-        options = RequestOptions(
-            family=ApiFamily.INTERACTION_DATA,
-            method="GET",
-            path=path,
-            params=params,
-            headers={"Accept": "application/json"},
-            **overrides(call),
-        )
+            options = CONTEXT_BY_CALL_ID.request(params={"callId": value}, **call)
         with _statuses(name, value):
             return await self._pipeline.request_parsed(options, _parse_context)
 

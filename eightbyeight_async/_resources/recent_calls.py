@@ -15,10 +15,10 @@ from typing_extensions import Unpack
 from .._config import ApiFamily
 from .._convert import structure_many
 from .._dates import validate_timezone
-from .._endpoints import CallOptions, overrides
+from .._endpoints import Action, CallOptions, overrides
 from .._errors import ConfigurationError, DecodeError, InvalidArgumentError
 from .._formats import decode_json
-from .._http import HttpPipeline, RequestOptions
+from .._http import HttpPipeline
 from .._paginators import HitsPage, RowsPaginator
 from .._validate import NOT_A_LIST
 from ..types.recent_calls import Duration, Range, RecentCall
@@ -189,6 +189,15 @@ def parse_page(content: bytes) -> HitsPage[RecentCall]:
     return HitsPage(structure_many(records, RecentCall), total)
 
 
+# A search: repeating it changes nothing.
+SEARCH = Action(
+    ApiFamily.RECENT_CALLS,
+    "POST",
+    f"/customerexperience/{API_VERSION}/recentCallData/{{region}}",
+    idempotent=True,
+)
+
+
 class RecentCalls:
     """The Recent Calls API (8x8-apikey + token headers): `cc.recent_calls.search(...)`."""
 
@@ -271,12 +280,7 @@ class RecentCalls:
     async def _fetch(
         self, body: Mapping[str, Any], call: CallOptions, page: int, rows: int
     ) -> HitsPage[RecentCall]:
-        options = RequestOptions(
-            family=ApiFamily.RECENT_CALLS,
-            method="POST",
-            path=f"/customerexperience/{API_VERSION}/recentCallData/{self.region}",
-            json={**body, "page": page, "rows": rows},
-            idempotent=True,  # a search: repeating it changes nothing
-            **overrides(call),
+        options = SEARCH.request(
+            segments={"region": self.region}, json={**body, "page": page, "rows": rows}, **call
         )
         return await self._pipeline.request_parsed(options, lambda r: parse_page(r.content))

@@ -18,10 +18,10 @@ import httpx
 from typing_extensions import Unpack
 
 from .._config import ApiFamily, check_base_url
-from .._endpoints import CallOptions, overrides
+from .._endpoints import Action, CallOptions
 from .._errors import ConfigurationError, DecodeError, InvalidArgumentError, documented_statuses
 from .._formats import decode_json, decode_xml, find_key
-from .._http import HttpPipeline, RequestOptions
+from .._http import HttpPipeline
 from ..types.recording_control import (
     RecordingAction,
     RecordingControlResult,
@@ -30,6 +30,12 @@ from ..types.recording_control import (
 from ._identify import one_identifier
 
 BASE_PATH = "/api/tstats/rccontrol"
+CONTROL = Action(
+    ApiFamily.RECORDING_CONTROL,
+    "PUT",
+    BASE_PATH + "/{action}/{tenant}/{kind}/{target}",
+    safe="@",  # an email address keeps its @, as in the document's example
+)
 BROWSER_PATH = "/AGUI/controlRecording.php"
 STATUS_PREFIX = "status:"
 MAX_STATUS_CHARS = 200
@@ -182,14 +188,8 @@ class RecordingControl:
                 "recording control needs the tenant name: pass tenant= (or EIGHTBYEIGHT_TENANT)"
             )
         wire_kind = "agentId" if kind == "agent_id" else "email"
-        tenant = urllib.parse.quote(self._tenant, safe="")
-        target = urllib.parse.quote(who, safe="@")
-        options = RequestOptions(
-            family=ApiFamily.RECORDING_CONTROL,
-            method="PUT",
-            path=f"{BASE_PATH}/{chosen.value}/{tenant}/{wire_kind}/{target}",
-            **overrides(call),
-        )
+        segments = {"action": chosen.value, "tenant": self._tenant, "kind": wire_kind}
+        options = CONTROL.request(segments={**segments, "target": who}, **call)
 
         def parse(response: httpx.Response) -> tuple[RecordingControlStatus, dict[str, Any]]:
             return parse_answer(response.content)

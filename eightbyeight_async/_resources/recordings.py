@@ -12,7 +12,6 @@ of an instant.
 
 from __future__ import annotations
 
-import urllib.parse
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, TypeVar
@@ -23,12 +22,12 @@ from typing_extensions import Unpack
 
 from .._config import ApiFamily
 from .._convert import wire_name
-from .._endpoints import CallOptions, Endpoint, Envelope, ListingOptions, overrides
+from .._endpoints import Action, CallOptions, Endpoint, Envelope, ListingOptions
 from .._errors import InvalidArgumentError, NotFoundError, documented_statuses
 from .._formats import (
     DocumentFormat,
 )
-from .._http import HttpPipeline, RequestOptions
+from .._http import HttpPipeline
 from .._listing import lookup, offset_listing
 from .._paginators import OffsetPaginator
 from .._redact import redact_url
@@ -106,8 +105,15 @@ def _guid(value: object) -> str:
     return value
 
 
-def _file_path(filename: str | RecordingFile) -> str:
-    """`/files/S20071220/R2007….wav`: the file name as listed, each segment escaped."""
+CLEAR_TRANSCRIPT = Action(
+    ApiFamily.RECORDINGS, "DELETE", f"{BASE_PATH}/transcripts/{{interaction_guid}}"
+)
+# The file name as listed (`S20071220/R2007….wav`): each of its segments escaped.
+DELETE_FILE = Action(ApiFamily.RECORDINGS, "DELETE", f"{BASE_PATH}/files/{{filename}}", safe="/")
+
+
+def _file_name(filename: str | RecordingFile) -> str:
+    """The file name as listed, refused when it is not one (empty, dot or query parts)."""
     name = filename.filename if isinstance(filename, RecordingFile) else filename
     parts = name.split("/") if isinstance(name, str) else []
     if not parts or any(p in ("", ".", "..") for p in parts) or any(c in name for c in "?#\\"):
@@ -115,7 +121,7 @@ def _file_path(filename: str | RecordingFile) -> str:
             "filename is a recording's file name as listed, like "
             f"'S20071220/R2007122003163601000.wav' (or the RecordingFile); got {name!r}"
         )
-    return f"{BASE_PATH}/files/" + "/".join(urllib.parse.quote(p, safe="") for p in parts)
+    return name
 
 
 class Recordings:
@@ -191,13 +197,8 @@ class Recordings:
     async def delete_transcript(self, interaction_guid: str, **call: Unpack[CallOptions]) -> None:
         """Remove every message of a transcript (the interaction stays, with a dummy
         message). NotFoundError when the interaction does not exist (the document's 204)."""
-        guid = urllib.parse.quote(_guid(interaction_guid), safe="")
-        options = RequestOptions(
-            family=ApiFamily.RECORDINGS,
-            method="DELETE",
-            path=f"{BASE_PATH}/transcripts/{guid}",
-            **overrides(call),
-        )
+        segments = {"interaction_guid": _guid(interaction_guid)}
+        options = CLEAR_TRANSCRIPT.request(segments=segments, **call)
         missing = f"no chat transcript for interaction {interaction_guid!r} in this tenant"
         with documented_statuses(
             not_found=missing, bad_request="the recordings API refused the request's syntax"
@@ -214,12 +215,7 @@ class Recordings:
     async def delete_file(self, filename: str | RecordingFile, **call: Unpack[CallOptions]) -> None:
         """Delete one call recording file, named as listed (`S20071220/R….wav`; the `.wav`
         may be left out) or given as the `RecordingFile`. NotFoundError if there is none."""
-        options = RequestOptions(
-            family=ApiFamily.RECORDINGS,
-            method="DELETE",
-            path=_file_path(filename),
-            **overrides(call),
-        )
+        options = DELETE_FILE.request(segments={"filename": _file_name(filename)}, **call)
         with documented_statuses(
             not_found=f"no recording file {filename!r} in this tenant (already deleted?)",
             bad_request="the recordings API refused the file name",

@@ -24,10 +24,10 @@ from typing import Any
 from typing_extensions import Unpack
 
 from .._config import ApiFamily
-from .._endpoints import CallOptions, Endpoint, Envelope, overrides
+from .._endpoints import Action, CallOptions, Endpoint, Envelope
 from .._errors import DecodeError, InvalidArgumentError
 from .._formats import DocumentFormat, decode_document, find_key
-from .._http import HttpPipeline, RequestOptions
+from .._http import HttpPipeline
 from .._listing import lookup
 from ..types.schedules import NextScheduleStatus, Schedule, ScheduleStatus
 
@@ -44,7 +44,10 @@ def _schedules(path: str) -> Endpoint[Schedule]:
 SCHEDULES = _schedules("/api/provisioning/schedules")
 BY_ID = _schedules("/api/provisioning/schedules/{schedule_id}")
 BY_NAME = _schedules("/api/provisioning/schedulesbyname/{name}")
-STATUS = BY_ID  # the status answers: same formats, their shape read below
+STATUS = Action(ApiFamily.SCHEDULES, "GET", "/api/provisioning/schedules/{schedule_id}/status")
+NEXT_STATUS = Action(
+    ApiFamily.SCHEDULES, "GET", "/api/provisioning/schedules/{schedule_id}/nextstatus"
+)
 _STATUS_WRAPPERS = ("status", "schedulestatus", "schedule")
 _CODE_KEYS = ("code", "statuscode", "status", "currentcode", "currentstatus", "value")
 _NEXT_CODE_KEYS = ("nextcode", "nextstatuscode", "nextstatus")
@@ -84,20 +87,16 @@ class Schedules:
 
     async def _document(
         self,
-        path: str,
+        action: Action,
+        schedule_id: int | str,
         fmt: str,
         params: Mapping[str, str] | None = None,
         **call: Unpack[CallOptions],
     ) -> Any:
-        chosen = STATUS.check_format(fmt)  # the status answers' shape is read by hand
-        options = RequestOptions(
-            family=ApiFamily.SCHEDULES,
-            method="GET",
-            path=f"/api/provisioning/{path}",
-            params=params,
-            headers={"Accept": _ACCEPT[chosen]},
-            **overrides(call),
-        )
+        chosen = BY_ID.check_format(fmt)  # the status answers' shape is read by hand
+        headers = {"Accept": _ACCEPT[chosen]}
+        segments = {"schedule_id": _id(schedule_id)}
+        options = action.request(segments=segments, params=params, headers=headers, **call)
         return await self._pipeline.request_parsed(
             options, lambda r: decode_document(r.content, chosen)
         )
@@ -144,9 +143,7 @@ class Schedules:
         """The schedule's status now (or at `at`), `offset` seconds later, in the schedule's
         time zone (the tenant's when it has none)."""
         params = {**_instant_ms(at), **_offset(offset)}
-        record = _status(
-            await self._document(f"schedules/{_id(schedule_id)}/status", format, params, **call)
-        )
+        record = _status(await self._document(STATUS, schedule_id, format, params, **call))
         code_key = find_key(record, _CODE_KEYS)
         if code_key is None:
             raise DecodeError(f"a schedule status answer has no status code: {record!r}")
@@ -162,8 +159,8 @@ class Schedules:
         **call: Unpack[CallOptions],
     ) -> NextScheduleStatus:
         """The status now (or at `at`) and the next status, with the instant it begins."""
-        path = f"schedules/{_id(schedule_id)}/nextstatus"
-        record = _status(await self._document(path, format, _instant_ms(at), **call))
+        at_ms = _instant_ms(at)
+        record = _status(await self._document(NEXT_STATUS, schedule_id, format, at_ms, **call))
         code_key = find_key(record, _CODE_KEYS)
         if code_key is None:
             raise DecodeError(f"a schedule status answer has no status code: {record!r}")

@@ -54,6 +54,8 @@ class Verdict:
 
 
 _DUPLICATE: Verdict = Verdict(duplicate=True)
+_FRESH: Verdict = Verdict()
+"""The verdict of almost every event, shared: judging one allocates nothing."""
 
 
 class DeliveryTracker:
@@ -69,7 +71,11 @@ class DeliveryTracker:
     def __init__(self, checkpoint: Checkpoint, hash_window: int) -> None:
         self._received = checkpoint
         self._last = dict(checkpoint.last_sequence)
-        self._last_timestamp_ms = checkpoint.last_timestamp_ms
+        self._last_stamp: dt.datetime | None = (
+            None
+            if checkpoint.last_timestamp_ms is None
+            else dt.datetime.fromtimestamp(checkpoint.last_timestamp_ms / 1000, dt.timezone.utc)
+        )
         self._hashes: collections.OrderedDict[bytes, None] = collections.OrderedDict()
         self._window = hash_window
         self._replaying = False
@@ -92,19 +98,21 @@ class DeliveryTracker:
     def accept(self, event: StreamEvent) -> Verdict:
         """Judge an event read from the wire, and remember it unless it is a duplicate."""
         info = event.msg_info
-        previous_ms = self._last_timestamp_ms
+        previous = self._last_stamp
         known = info.instance_id in self._last
         missed = self._seen(event)
         self._replaying = self._replaying and missed is None
         if missed is None:
             return _DUPLICATE
+        if info.timestamp is not None:
+            self._last_stamp = info.timestamp
         expired_since = None
         if self._resumed:
             self._resumed = False
             lost = missed > 0 or not known
-            expired_since = _expired_since(previous_ms, info.timestamp) if lost else None
-        if info.timestamp is not None:
-            self._last_timestamp_ms = _millis(info.timestamp)
+            expired_since = _expired_since(previous, info.timestamp) if lost else None
+        if not missed and expired_since is None:
+            return _FRESH
         return Verdict(missed=missed, expired_since=expired_since)
 
     def received(self, info: MsgInfo) -> bool:
@@ -147,11 +155,10 @@ class DeliveryTracker:
         return False
 
 
-def _expired_since(previous_ms: int | None, stamp: dt.datetime | None) -> dt.datetime | None:
+def _expired_since(last: dt.datetime | None, stamp: dt.datetime | None) -> dt.datetime | None:
     """The time of the last event before an outage longer than the backlog, else None."""
-    if previous_ms is None or stamp is None:
+    if last is None or stamp is None:
         return None
-    last = dt.datetime.fromtimestamp(previous_ms / 1000, tz=dt.timezone.utc)
     return last if stamp - last > BACKLOG_RETENTION else None
 
 

@@ -93,6 +93,7 @@ class EventStream:
     ) -> None:
         self.stats = StreamStats()
         self._endpoint = endpoint
+        self._xml = endpoint.output.endswith("XML")
         self._store = store
         self._dirty = False
         self._heartbeats = heartbeats
@@ -240,7 +241,7 @@ class EventStream:
         if frame == HEARTBEAT:
             self.stats.heartbeats += 1
             return
-        event = parse_frame(frame, xml=self.output.endswith("XML"))
+        event = parse_frame(frame, xml=self._xml)
         if isinstance(event, Heartbeat):
             self.stats.heartbeats += 1
             if self._heartbeats:

@@ -32,7 +32,7 @@ class AgentStatusStatistics:
 
 @attrs.define(slots=True, kw_only=True)
 class _PeriodCounts:
-    """The leading fields of `InteractionStatistics` and `OnlineSla`, in their wire order."""
+    """The period and counts every 30-minute queue aggregate starts with."""
 
     time_stamp: datetime  # start of the 30-minute period
     queue_name: str | None = None
@@ -101,16 +101,9 @@ class OfflineSlaBuckets:
 
 
 @attrs.define(slots=True, kw_only=True)
-class OfflineSla:
+class OfflineSla(_PeriodCounts):
     """30-minute SLA of an email/voicemail queue or channel: /queues|channels/{id}/offline_slas."""
 
-    time_stamp: datetime  # start of the 30-minute period
     queue_id: int | None = None
-    queue_name: str | None = None
-    channel_id: int | None = None
-    media_type: MediaType | None = None
-    entered_count: int | None = None
-    accepted_count: int | None = None
-    sla_met_count: int | None = None
     accepted: OfflineSlaBuckets | None = None
     extra: dict[str, Any] = attrs.field(factory=dict)
