@@ -17,6 +17,7 @@ from .services._attachments import (
     hostile_archive,
 )
 from .services._faults import FaultPlan, FaultRule
+from .services._rate_limit import RateLimit, RateLimitCounts
 from .services._recording_control import AgentRecording, RecordingControlService
 from .services._recordings import RecordingsService
 from .services._stats import StatsQueryError
@@ -31,6 +32,8 @@ __all__ = [
     "Credentials",
     "FaultPlan",
     "FaultRule",
+    "RateLimit",
+    "RateLimitCounts",
     "RecordingControlService",
     "RecordingsService",
     "Sandbox",

@@ -3,7 +3,9 @@
 A test (in its own thread and event loop) adds rules to a `FaultPlan`; the server thread asks
 the plan, per request, which fault to apply. Each rule matches a path glob (and optionally a
 method) and fires either for "the next N matching requests" or at a rate drawn from a seeded
-random generator, so a run is reproducible.
+random generator, so a run is reproducible. Rate limits (`rate_limit()`, a token bucket per
+API family or path glob, see `_rate_limit`) are consulted before the rules: a throttled request
+gets 429 or 503 and no rule.
 """
 
 from __future__ import annotations
@@ -14,11 +16,23 @@ import fnmatch
 import logging
 import random
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any, Literal
 
 import attrs
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ._rate_limit import (
+    Clock,
+    RateLimit,
+    RateLimitCounts,
+    Target,
+    Throttle,
+    ThrottleMode,
+    send_throttle,
+    target_key,
+)
 
 FaultKind = Literal["latency", "status", "reset", "truncate", "malformed"]
 
@@ -74,6 +88,7 @@ class FaultPlan:
         self._seed = seed
         self._rng = random.Random(f"{seed}:faults")
         self._rules: list[FaultRule] = []
+        self._limits: dict[str, RateLimit] = {}
         self._requests: collections.Counter[str] = collections.Counter()
         self._injected: collections.Counter[str] = collections.Counter()
 
@@ -141,11 +156,67 @@ class FaultPlan:
         """Replace the body with an unclosed HTML error page (not on SAPI streams)."""
         return self.add("malformed", pattern, **how)
 
+    def rate_limit(
+        self,
+        target: Target,
+        *,
+        rate: float,
+        burst: int,
+        mode: ThrottleMode = "429",
+        retry_after: float | str | None = None,
+        method: str | None = None,
+        clock: Clock = time.monotonic,
+    ) -> RateLimit:
+        """Meter `target` (an `ApiFamily`, a family key like "stats", or a path glob) with a
+        token bucket of `burst` tokens refilled at `rate` per second of `clock`.
+
+        A request that finds no token gets 429 with `Retry-After` (`retry_after`, or the
+        seconds until the next token rounded up) or, with `mode="503"`, 503 "server busy"
+        (with `Retry-After` only if `retry_after` is given). A second limit on the same target
+        replaces the first; a request matching several limits takes a token from each in
+        the order added, until one throttles it.
+        """
+        limit = RateLimit.build(
+            target,
+            rate=rate,
+            burst=burst,
+            mode=mode,
+            retry_after=retry_after,
+            method=method,
+            clock=clock,
+        )
+        with self._lock:
+            self._limits.pop(limit.key, None)
+            self._limits[limit.key] = limit
+        return limit
+
+    def remove_rate_limit(self, target: Target) -> RateLimitCounts | None:
+        """Stop metering `target`; return what its limit counted (None if it had none)."""
+        key = target_key(target)
+        with self._lock:
+            limit = self._limits.pop(key, None)
+        return None if limit is None else limit.counts
+
+    def rate_limit_counts(self, target: Target) -> RateLimitCounts:
+        """Requests the limit on `target` accepted and throttled so far."""
+        key = target_key(target)
+        with self._lock:
+            if key not in self._limits:
+                raise KeyError(f"no rate limit on {key!r}; limited: {sorted(self._limits)}")
+            return self._limits[key].counts
+
+    @property
+    def rate_limits(self) -> Mapping[str, RateLimitCounts]:
+        """The counts of every rate limit, by target."""
+        with self._lock:
+            return {key: limit.counts for key, limit in self._limits.items()}
+
     def clear(self, *, counters: bool = False) -> None:
-        """Remove every rule; with `counters=True` also zero the request and injection
-        counters and restart the seeded randomness (the initial state)."""
+        """Remove every rule and rate limit; with `counters=True` also zero the request and
+        injection counters and restart the seeded randomness (the initial state)."""
         with self._lock:
             self._rules.clear()
+            self._limits.clear()
             if counters:
                 self._rng = random.Random(f"{self._seed}:faults")
                 self._requests.clear()
@@ -153,13 +224,19 @@ class FaultPlan:
 
     def take(
         self, method: str, path: str, skip: frozenset[FaultKind] = frozenset()
-    ) -> FaultRule | None:
-        """Count a request and pick the first rule that fires for it, consuming one count.
+    ) -> FaultRule | Throttle | None:
+        """Count a request; throttle it if a rate limit has no token for it, or else pick
+        the first rule that fires for it, consuming one count.
 
         Rules of the kinds in `skip` are not consulted (nor counted) for this request.
         """
         with self._lock:
             self._requests[path] += 1
+            for limit in self._limits.values():
+                throttle = limit.admit() if limit.matches(method, path) else None
+                if throttle is not None:
+                    self._injected["rate_limit"] += 1
+                    return throttle
             for rule in self._rules:
                 if rule.kind in skip or not rule.matches(method, path) or not self._fires(rule):
                     continue
@@ -212,6 +289,8 @@ class FaultMiddleware:
         rule = self.plan.take(scope["method"], path, skip)
         if rule is None:
             await self.app(scope, receive, send)
+        elif isinstance(rule, Throttle):
+            await send_throttle(send, rule)
         elif rule.kind == "latency":
             await asyncio.sleep(rule.seconds)
             await self.app(scope, receive, send)
