@@ -43,6 +43,7 @@ from ._resources.schedules import Schedules
 from ._resources.stats import Stats
 from ._retry import RetryPolicy
 from ._streaming._subscription import Streaming
+from ._transport import TransportName, choose_transport, new_http_client, require_event_loop
 
 AnalyticsRegion = Literal["us", "eu", "au", "ca"]
 RecentCallsRegion = Literal["us", "uk"]
@@ -89,7 +90,8 @@ class ContactCenter:
     Use it as `async with ContactCenter(tenant=..., platform="na4", data_token=...) as cc:`;
     the shared connection pool is closed when the block ends. Each credential is only needed
     by the APIs that use it; a call that needs a missing one raises `ConfigurationError`
-    before any I/O.
+    before any I/O. `transport="aiohttp"` (the `aiohttp` extra, asyncio only) sends through
+    aiohttp instead of httpx's own connection pool: faster for high-throughput exports.
     """
 
     def __init__(
@@ -113,6 +115,7 @@ class ContactCenter:
         timeout: float | httpx.Timeout | _Default | None = _Default.TIMEOUT,
         retry: RetryPolicy | None = None,
         limits: Limits | None = None,
+        transport: TransportName = "httpx",
     ):
         _check_strings(
             tenant=tenant,
@@ -125,6 +128,7 @@ class ContactCenter:
             recent_calls_token=recent_calls_token,
         )
         _check_transport(http_client, retry, limits)
+        self._transport: TransportName = choose_transport(transport, http_client)
         checked_timeout = timeout if timeout is _Default.TIMEOUT else check_timeout(timeout)
         self._base_urls = _resolve_hosts(platform, base_url, api_base_url)
         self.analytics_region: AnalyticsRegion = _choose(
@@ -231,6 +235,7 @@ class ContactCenter:
         )
 
     async def __aenter__(self) -> ContactCenter:
+        require_event_loop(self._transport)
         return self
 
     async def __aexit__(
@@ -285,13 +290,13 @@ class ContactCenter:
         return await self._pipeline.request(options)
 
     def _new_http_client(self, timeout: httpx.Timeout | _Default) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
+        return new_http_client(
+            self._transport,
             timeout=DEFAULT_TIMEOUT if timeout is _Default.TIMEOUT else timeout,
             limits=httpx.Limits(
                 max_connections=self.limits.max_connections,
                 max_keepalive_connections=self.limits.max_keepalive_connections,
             ),
-            follow_redirects=False,
         )
 
 

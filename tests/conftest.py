@@ -86,3 +86,23 @@ async def cc(sb: Sandbox) -> AsyncIterator[ContactCenter]:
     """A client for `sb` that retries without sleeping."""
     async with sb.client(retry=RetryPolicy.instant()) as client:
         yield client
+
+
+@pytest.fixture(params=["httpx", "aiohttp"])
+def transport(request: pytest.FixtureRequest) -> str:
+    """A `ContactCenter(transport=...)` value: both under asyncio, only "httpx" under trio
+    (the aiohttp transport runs on asyncio only: that pairing is never collected)."""
+    return str(request.param)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave out the aiohttp-under-trio pairing, which cannot exist, rather than skip it."""
+    impossible = [item for item in items if _on_aiohttp_under_trio(item)]
+    if impossible:
+        config.hook.pytest_deselected(items=impossible)
+        items[:] = [item for item in items if not _on_aiohttp_under_trio(item)]
+
+
+def _on_aiohttp_under_trio(item: pytest.Item) -> bool:
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return params.get("transport") == "aiohttp" and params.get("anyio_backend") == "trio"

@@ -39,15 +39,19 @@ async def export(cc: ContactCenter, sb: Sandbox, **options: Any) -> list[int]:
     return [record.interaction_id async for record in paginator]
 
 
-async def test_export_without_faults_is_exactly_the_ground_truth(sb: Sandbox) -> None:
+async def test_export_without_faults_is_exactly_the_ground_truth(
+    sb: Sandbox, transport: str
+) -> None:
     expected = expected_ids(sb)
     assert len(expected) > 3000
-    async with sb.client() as cc:
+    async with sb.client(transport=transport) as cc:
         assert await export(cc, sb) == expected
         assert await export(cc, sb, format="xml", prefetch=3) == expected
 
 
-async def test_export_under_faults_loses_and_duplicates_nothing(sb: Sandbox) -> None:
+async def test_export_under_faults_loses_and_duplicates_nothing(
+    sb: Sandbox, transport: str
+) -> None:
     expected = expected_ids(sb)
     pattern = "/api/stats/allinteractions*"
     sb.faults.status(pattern, 503, every=5)
@@ -55,7 +59,7 @@ async def test_export_under_faults_loses_and_duplicates_nothing(sb: Sandbox) -> 
     sb.faults.truncate(pattern, count=1)
     sb.faults.latency(pattern, 0.02, rate=0.3)
     try:
-        async with sb.client(retry=RetryPolicy.instant(max_retries=6)) as cc:
+        async with sb.client(retry=RetryPolicy.instant(max_retries=6), transport=transport) as cc:
             got = await export(cc, sb)
     finally:
         sb.faults.clear()
