@@ -1,7 +1,8 @@
 """`python -m benchmarks [name ...]`: run the benchmarks, print one table of the headline
 figures (all measured in this run), and write every figure to benchmarks/results/summary.json.
 
-Names: pipeline, stats_export, stream_throughput, analytics_rows (default: all, in order).
+Names: pipeline, stats_export, stream_throughput, analytics_rows, rate_limited (default: all,
+in order).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Awaitable, Callable
 
 import anyio
 
-from . import analytics_rows, bench_pipeline, stats_export, stream_throughput
+from . import analytics_rows, bench_pipeline, rate_limited, stats_export, stream_throughput
 from ._harness import RESULTS_DIR
 
 BENCHMARKS: dict[str, Callable[[], Awaitable[dict[str, float]]]] = {
@@ -20,6 +21,7 @@ BENCHMARKS: dict[str, Callable[[], Awaitable[dict[str, float]]]] = {
     "stats_export": stats_export.main,
     "stream_throughput": stream_throughput.main,
     "analytics_rows": analytics_rows.main,
+    "rate_limited": rate_limited.main,
 }
 
 HEADLINES = [
@@ -40,6 +42,10 @@ HEADLINES = [
     ("stream_throughput", "3_slow_consumer_peak_rss_growth_mb", "10x slow consumer RSS (MB)", "≈0"),
     ("analytics_rows", "speedup", "report rows/s, job.rows() / sequential, 50 ms", "≥3"),
     ("analytics_rows", "download_peak_over_size", "download() peak memory / file size", "≪1"),
+    ("rate_limited", "429_default_rate_over_limit", "at a 60 req/s limit (429): rate / R", "≥0.9"),
+    ("rate_limited", "429_default_refused_share", "at a 60 req/s limit (429): refused", "≤5%"),
+    ("rate_limited", "503_default_rate_over_limit", "at a 60 req/s limit (503): rate / R", "≥0.9"),
+    ("rate_limited", "503_default_refused_share", "at a 60 req/s limit (503): refused", "≤5%"),
 ]
 
 
