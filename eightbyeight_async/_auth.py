@@ -12,12 +12,13 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import anyio
 import attrs
 
 from ._config import TOKEN_EXPIRY_SKEW_SECONDS, Credential
-from ._errors import ConfigurationError
+from ._errors import ConfigurationError, DecodeError
 from ._redact import Secret
 
 
@@ -141,3 +142,18 @@ class OAuthTokenCache:
         if self._token is not None and self._clock() < self._refresh_at:
             return self._token
         return None
+
+
+def parse_token_response(document: Any) -> tuple[str, float]:
+    """The access token and its lifetime from a token answer (`expires_in` may be text)."""
+    token = document.get("access_token") if isinstance(document, dict) else None
+    if not isinstance(token, str) or not token:
+        raise DecodeError("the OAuth token response has no access_token")
+    raw_expiry = document.get("expires_in", 3600)
+    try:
+        lifetime = float(raw_expiry)
+    except (TypeError, ValueError):
+        raise DecodeError("the OAuth token response has a non-numeric expires_in") from None
+    if not lifetime > 0:
+        raise DecodeError("the OAuth token response has a non-positive expires_in")
+    return token, lifetime

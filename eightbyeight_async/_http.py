@@ -3,7 +3,7 @@
 It resolves a family's base URL and credentials, holds the family's concurrency slot, sends
 through the shared `httpx.AsyncClient`, follows redirects without leaking credentials,
 retries by the `RetryPolicy`, maps failures to the `_errors` hierarchy, and logs with
-secrets redacted.
+secrets redacted. Each family's `OutageGate` pauses all its requests while its server is down.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import anyio
 import attrs
 import httpx
 
-from ._auth import AuthParts, Credentials, OAuthTokenCache
+from ._auth import AuthParts, Credentials, OAuthTokenCache, parse_token_response
 from ._config import (
     OAUTH_TOKEN_PATH,
     USER_AGENT,
@@ -41,9 +41,16 @@ from ._errors import (
     status_error_class,
 )
 from ._formats import decode_json
+from ._outage import OutageGate, Outcome, classify
 from ._redact import mask_secrets, redact_text, redact_url, request_secrets
 from ._redirects import send_following_redirects
-from ._retry import RetryPolicy, parse_retry_after, retry_delay, should_retry
+from ._retry import (
+    RetryPolicy,
+    cause_chain,
+    parse_retry_after,
+    retry_delay,
+    should_retry,
+)
 
 logger = logging.getLogger("eightbyeight_async")
 
@@ -126,6 +133,7 @@ class HttpPipeline:
         self._timeout = timeout
         self._rng = rng or random.Random()
         self._limiters = {f: anyio.CapacityLimiter(limits.for_family(f)) for f in ApiFamily}
+        self.gates = {f: OutageGate(f.key) for f in ApiFamily}
         self._oauth = OAuthTokenCache(self._fetch_oauth_token)
 
     def limit_of(self, family: ApiFamily) -> int:
@@ -173,32 +181,39 @@ class HttpPipeline:
 
     async def _with_retries(self, options: RequestOptions, once: Callable[[], Awaitable[T]]) -> T:
         policy = options.retry or self.retry
+        gate = self.gates[options.family]
+        started = gate.clock()
         refreshed_token = False
         for attempt in itertools.count(1):
+            ticket = await gate.enter(deadline=started + policy.max_elapsed)
             try:
-                return await once()
+                result = await once()
             except _AttemptFailed as failure:
+                cause = failure.cause if failure.status_code is None else None
+                gate.report(ticket, classify(failure.status_code, cause))
                 if failure.stale_token is not None and not refreshed_token:
                     refreshed_token = True
                     self._oauth.invalidate(failure.stale_token)
                     logger.info("Access token rejected (401); fetching a new one and retrying")
                     continue
-                if not self._may_retry(policy, attempt, options, failure):
+                elapsed = gate.clock() - started
+                if not should_retry(
+                    policy,
+                    attempt,
+                    idempotent=options.is_idempotent,
+                    status_code=failure.status_code,
+                    error=cause,
+                    elapsed=elapsed,
+                ):
                     raise failure.error from failure.cause
                 await self._sleep_before_retry(policy, attempt, options, failure)
+            except BaseException:
+                gate.release(ticket)
+                raise
+            else:
+                gate.report(ticket, Outcome.SUCCESS)
+                return result
         raise AssertionError("unreachable")  # pragma: no cover
-
-    def _may_retry(
-        self, policy: RetryPolicy, attempt: int, options: RequestOptions, failure: _AttemptFailed
-    ) -> bool:
-        cause = failure.cause if failure.status_code is None else None
-        return should_retry(
-            policy,
-            attempt,
-            idempotent=options.is_idempotent,
-            status_code=failure.status_code,
-            error=cause,
-        )
 
     async def _sleep_before_retry(
         self, policy: RetryPolicy, attempt: int, options: RequestOptions, failure: _AttemptFailed
@@ -206,11 +221,13 @@ class HttpPipeline:
         delay = retry_delay(policy, attempt, retry_after=failure.retry_after, rng=self._rng)
         reason = failure.status_code or type(failure.cause or failure.error).__name__
         logger.info(
-            "Retrying %s %s (attempt %d of %d) after %s; waiting %.2fs",
+            "Retrying %s %s (attempt %d %s) after %s; waiting %.2fs",
             options.method,
             failure.error.url if isinstance(failure.error, APIError) else options.path,
             attempt + 1,
-            policy.max_retries + 1,
+            f"of {policy.max_retries + 1}"
+            if attempt <= policy.max_retries
+            else f"within {policy.max_elapsed:g}s",
             reason,
             delay,
         )
@@ -338,21 +355,7 @@ class HttpPipeline:
         document = await self.request_parsed(
             options, lambda response: decode_json(response.content)
         )
-        return _parse_token_response(document)
-
-
-def _parse_token_response(document: Any) -> tuple[str, float]:
-    token = document.get("access_token") if isinstance(document, dict) else None
-    if not isinstance(token, str) or not token:
-        raise DecodeError("the OAuth token response has no access_token")
-    raw_expiry = document.get("expires_in", 3600)
-    try:
-        lifetime = float(raw_expiry)
-    except (TypeError, ValueError):
-        raise DecodeError("the OAuth token response has a non-numeric expires_in") from None
-    if not lifetime > 0:
-        raise DecodeError("the OAuth token response has a non-positive expires_in")
-    return token, lifetime
+        return parse_token_response(document)
 
 
 def transport_error(
@@ -362,7 +365,8 @@ def transport_error(
     `APIConnectionError`; `what` says what failed, `{url}` in it the redacted URL."""
     url = redact_url(request.url)
     kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-    detail = redact_text(str(exc)) or type(exc).__name__
+    reason = next((str(link) for link in cause_chain(exc) if str(link)), "")
+    detail = redact_text(reason) or type(exc).__name__
     message = f"{what.format(url=url)}: {type(exc).__name__}: {detail}"
     return kind(message, method=request.method, url=url)
 

@@ -145,6 +145,23 @@ async def test_post_is_not_retried_after_the_server_saw_it(
     assert route.call_count == 1
 
 
+async def test_the_default_policy_sends_a_failure_that_cannot_change_once(
+    mock: respx.MockRouter,
+) -> None:
+    post = mock.post(f"{CC_HOST}/SC/webcallback.php").mock(return_value=httpx.Response(502))
+    get = mock.get(GROUPS).mock(side_effect=[httpx.Response(404), httpx.Response(400)])
+    async with ContactCenter(tenant="acme", platform="na4", data_token="t", action_token="a") as cc:
+        assert cc.retry == RetryPolicy()
+        with pytest.raises(BadGatewayError):
+            await cc.raw_request("POST", "/SC/webcallback.php", api="callbacks")
+        with pytest.raises(NotFoundError):
+            await cc.raw_request("GET", "/api/stats/groups.json")
+        with pytest.raises(BadRequestError):
+            await cc.raw_request("GET", "/api/stats/groups.json")
+    assert post.call_count == 1, "a POST the server saw is never sent twice"
+    assert get.call_count == 2
+
+
 async def test_post_read_error_is_not_retried(mock: respx.MockRouter, cc: ContactCenter) -> None:
     route = mock.post(f"{CC_HOST}/SC/webcallback.php").mock(
         side_effect=httpx.ReadError("connection reset by peer")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import ssl
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -10,7 +11,13 @@ import httpx
 import pytest
 
 from eightbyeight_async import ConfigurationError, DecodeError, RetryPolicy
-from eightbyeight_async._retry import parse_retry_after, retry_delay, should_retry
+from eightbyeight_async._retry import (
+    cause_chain,
+    is_permanent,
+    parse_retry_after,
+    retry_delay,
+    should_retry,
+)
 
 POLICY = RetryPolicy(max_retries=3)
 NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=timezone.utc)
@@ -24,7 +31,10 @@ NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=timezone.utc)
         (502, True, True),
         (503, True, True),
         (504, True, True),
+        (408, True, True),
         (400, True, False),
+        (409, True, False),
+        (422, True, False),
         (401, True, False),
         (403, True, False),
         (404, True, False),
@@ -61,11 +71,80 @@ def test_error_retry_decision(error: Exception, idempotent: bool, expected: bool
 
 def test_retry_budget_is_respected() -> None:
     assert should_retry(POLICY, 3, idempotent=True, status_code=503)
-    assert not should_retry(POLICY, 4, idempotent=True, status_code=503)
+    assert not should_retry(POLICY, 4, idempotent=True, status_code=503, elapsed=15.0)
     assert not should_retry(RetryPolicy.disabled(), 1, idempotent=True, status_code=503)
     assert not should_retry(
         RetryPolicy(max_retries=0), 1, idempotent=False, error=httpx.ConnectError("x")
     )
+
+
+def test_idempotent_calls_retry_within_the_time_budget_after_the_count_is_spent() -> None:
+    policy = RetryPolicy(max_retries=2, max_elapsed=10.0)
+    assert should_retry(policy, 9, idempotent=True, status_code=502, elapsed=9.9)
+    assert not should_retry(policy, 9, idempotent=True, status_code=502, elapsed=10.0)
+    assert should_retry(policy, 2, idempotent=True, status_code=502, elapsed=60.0)
+    error = httpx.ConnectError("refused")
+    assert should_retry(policy, 9, idempotent=True, error=error, elapsed=1.0)
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [(429, None), (500, None), (None, httpx.ReadTimeout("stalled")), (None, DecodeError("x"))],
+)
+def test_the_time_budget_extends_only_outages(status: int | None, error: Exception | None) -> None:
+    policy = RetryPolicy(max_retries=2, max_elapsed=10.0)
+    assert should_retry(policy, 2, idempotent=True, status_code=status, error=error)
+    assert not should_retry(
+        policy, 3, idempotent=True, status_code=status, error=error, elapsed=1.0
+    )
+
+
+def test_a_post_counts_retries_only_and_keeps_the_never_twice_rule() -> None:
+    policy = RetryPolicy(max_retries=2, max_elapsed=10.0)
+    refused = httpx.ConnectError("refused")
+    assert should_retry(policy, 2, idempotent=False, error=refused, elapsed=0.0)
+    assert not should_retry(policy, 3, idempotent=False, error=refused, elapsed=0.0)
+    assert not should_retry(policy, 1, idempotent=False, status_code=502, elapsed=0.0)
+    assert not should_retry(policy, 1, idempotent=False, error=httpx.ReadError("reset"))
+
+
+def test_zero_retries_disables_whatever_the_budget() -> None:
+    assert not should_retry(RetryPolicy(max_retries=0), 1, idempotent=True, status_code=503)
+    assert RetryPolicy.disabled().max_elapsed == 0
+    assert RetryPolicy.instant().max_elapsed == 0
+    assert RetryPolicy().max_elapsed == 15.0
+
+
+def _verify_failure(*, hide_in_chain: bool) -> httpx.ConnectError:
+    reason = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate bad")
+    if not hide_in_chain:
+        error = httpx.ConnectError(str(reason))
+        error.__cause__ = reason
+        return error
+    middle = Exception()  # trio's BrokenResourceError, raised `from` the SSL error
+    middle.__cause__ = reason
+    error = httpx.ConnectError("")
+    error.__context__ = middle
+    return error
+
+
+@pytest.mark.parametrize("hide_in_chain", [False, True])
+@pytest.mark.parametrize("idempotent", [False, True])
+def test_a_certificate_verification_failure_is_never_retried(
+    hide_in_chain: bool, idempotent: bool
+) -> None:
+    error = _verify_failure(hide_in_chain=hide_in_chain)
+    assert is_permanent(error)
+    assert not should_retry(POLICY, 1, idempotent=idempotent, error=error)
+    assert not is_permanent(httpx.ConnectError("refused"))
+
+
+def test_cause_chain_follows_causes_and_contexts_and_stops_on_cycles() -> None:
+    first, second, third = ValueError("a"), KeyError("b"), OSError("c")
+    first.__cause__ = second
+    second.__context__ = third
+    third.__cause__ = first  # a cycle
+    assert list(cause_chain(first)) == [first, second, third]
 
 
 def test_custom_retry_statuses() -> None:
@@ -134,6 +213,7 @@ def test_instant_policy_never_sleeps() -> None:
         {"initial_backoff": -0.1},
         {"max_backoff": float("inf")},
         {"max_retry_after": float("nan")},
+        {"max_elapsed": -1},
     ],
 )
 def test_invalid_policy_is_a_configuration_error(kwargs: dict[str, float]) -> None:
