@@ -42,10 +42,12 @@ HEADLINES = [
     ("stream_throughput", "3_slow_consumer_peak_rss_growth_mb", "10x slow consumer RSS (MB)", "≈0"),
     ("analytics_rows", "speedup", "report rows/s, job.rows() / sequential, 50 ms", "≥3"),
     ("analytics_rows", "download_peak_over_size", "download() peak memory / file size", "≪1"),
-    ("rate_limited", "429_default_rate_over_limit", "at a 60 req/s limit (429): rate / R", "≥0.9"),
-    ("rate_limited", "429_default_refused_share", "at a 60 req/s limit (429): refused", "≤5%"),
-    ("rate_limited", "503_default_rate_over_limit", "at a 60 req/s limit (503): rate / R", "≥0.9"),
-    ("rate_limited", "503_default_refused_share", "at a 60 req/s limit (503): refused", "≤5%"),
+    ("rate_limited", "429_fixed_rate_over_limit", "60 req/s limit, 429, fixed: rate / R", "-"),
+    ("rate_limited", "429_adaptive_rate_over_limit", "60 req/s limit, 429: rate / R", "≥0.9"),
+    ("rate_limited", "429_adaptive_refused_share", "60 req/s limit, 429: refused", "≤5%"),
+    ("rate_limited", "503_fixed_rate_over_limit", "60 req/s limit, 503, fixed: rate / R", "-"),
+    ("rate_limited", "503_adaptive_rate_over_limit", "60 req/s limit, 503: rate / R", "≥0.9"),
+    ("rate_limited", "503_adaptive_refused_share", "60 req/s limit, 503: refused", "≤5%"),
 ]
 
 

@@ -31,6 +31,7 @@ from ._errors import (
     WebCallbackArgumentError,
     WebCallbackError,
 )
+from ._flow import FlowState
 from ._pagination import Paginator
 from ._paginators import CursorPaginator, OffsetPaginator, PagePaginator, RowsPaginator
 from ._resources._report_job import ReportJob
@@ -89,6 +90,7 @@ __all__ = [
     "EventStream",
     "ExternalIvr",
     "FileCheckpointStore",
+    "FlowState",
     "FramingError",
     "GatewayTimeoutError",
     "InteractionData",

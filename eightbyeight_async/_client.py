@@ -27,6 +27,7 @@ from ._config import (
 from ._constants import DEFAULT_ANALYTICS_VERSION
 from ._endpoints import CallOptions, overrides
 from ._errors import ConfigurationError, InvalidArgumentError
+from ._flow import FlowState
 from ._http import HttpPipeline, RequestOptions
 from ._redact import Secret, install_log_redaction
 from ._resources.analytics import Analytics
@@ -227,6 +228,11 @@ class ContactCenter:
     def is_closed(self) -> bool:
         """True once the shared HTTP client has been closed."""
         return self._http_client.is_closed
+
+    def limits_state(self) -> Mapping[ApiFamily, FlowState]:
+        """Each API family's flow control now: its limit, the rate it is paced at (None
+        until a 429/503), requests in flight, throttles seen and family-wide pauses."""
+        return self._pipeline.flow_states()
 
     def __repr__(self) -> str:
         return (

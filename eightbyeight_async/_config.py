@@ -125,6 +125,9 @@ class Limits:
     )
     max_connections: int = attrs.field(default=32, validator=_check_connections)
     max_keepalive_connections: int = attrs.field(default=16, validator=_check_connections)
+    adaptive: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
+    """Pace each family under the rate its server accepts (a 429/503 slows it, a
+    `Retry-After` pauses it; see `cc.limits_state()`); False: a fixed limit, as before."""
 
     def for_family(self, family: ApiFamily) -> int:
         """The concurrency limit of `family` (its documented default when not overridden)."""

@@ -40,6 +40,7 @@ from ._errors import (
     InvalidArgumentError,
     status_error_class,
 )
+from ._flow import FamilyFlow, FlowState, throttle_wait
 from ._formats import decode_json
 from ._outage import OutageGate, Outcome, classify
 from ._redact import mask_secrets, redact_text, redact_url, request_secrets
@@ -132,13 +133,19 @@ class HttpPipeline:
         self.retry = retry
         self._timeout = timeout
         self._rng = rng or random.Random()
-        self._limiters = {f: anyio.CapacityLimiter(limits.for_family(f)) for f in ApiFamily}
+        self._flows = {
+            f: FamilyFlow(limits.for_family(f), adaptive=limits.adaptive) for f in ApiFamily
+        }
         self.gates = {f: OutageGate(f.key) for f in ApiFamily}
         self._oauth = OAuthTokenCache(self._fetch_oauth_token)
 
     def limit_of(self, family: ApiFamily) -> int:
         """The concurrency limit of one API family, shared client-wide."""
-        return int(self._limiters[family].total_tokens)
+        return self._flows[family].ceiling
+
+    def flow_states(self) -> dict[ApiFamily, FlowState]:
+        """Each family's flow control as it stands."""
+        return {family: flow.state() for family, flow in self._flows.items()}
 
     def __repr__(self) -> str:
         hosts = {host.value: str(url) for host, url in self._base_urls.items()}
@@ -190,7 +197,9 @@ class HttpPipeline:
                 result = await once()
             except _AttemptFailed as failure:
                 cause = failure.cause if failure.status_code is None else None
-                gate.report(ticket, classify(failure.status_code, cause))
+                throttled = failure.status_code in (429, 503) and failure.retry_after is not None
+                outcome = Outcome.SUCCESS if throttled else classify(failure.status_code, cause)
+                gate.report(ticket, outcome)
                 if failure.stale_token is not None and not refreshed_token:
                     refreshed_token = True
                     self._oauth.invalidate(failure.stale_token)
@@ -241,14 +250,18 @@ class HttpPipeline:
                 "the client is closed; make calls inside `async with ContactCenter(...)`"
             )
         request, bearer = await self._build_request(options)
-        async with self._limiters[options.family]:
+        async with self._flows[options.family].slot() as slot:
             started = time.perf_counter()
             try:
                 response = await send_following_redirects(
                     self._client, request, follow=options.follow_redirects
                 )
             except httpx.TransportError as exc:
+                slot.observe(None)
                 raise self._transport_failure(options, request, exc) from exc
+            wait = throttle_wait(response)
+            policy = options.retry or self.retry  # a family pause is capped like a retry's
+            slot.observe(response.status_code, wait and min(wait, policy.max_retry_after))
             try:
                 if logger.isEnabledFor(logging.DEBUG):  # redacting costs; skip it unless shown
                     logger.debug(
