@@ -135,7 +135,7 @@ class FamilyFlow:
         now = self._clock()
         if status in THROTTLE_STATUSES:
             self._throttles += 1
-            self._slow_down(now, DECREASE)
+            self._slow_down(now, DECREASE, throttled=True)
             if retry_after is not None and retry_after > 0 and now + retry_after > self._resume_at:
                 self._resume_at = now + retry_after
                 self._next_send = max(self._next_send, self._resume_at)
@@ -144,6 +144,7 @@ class FamilyFlow:
         if status is None or status >= 500:
             return  # a failure, not a verdict on the rate: the outage gate handles those
         self._accepted.append(now)
+        self._prune(now)  # bounded to a window's answers, throttled or not
         self._answers += 1
         if self._first_answer is None:
             self._first_answer = now
@@ -154,7 +155,7 @@ class FamilyFlow:
             else (LATENCY_SMOOTHING * latency + (1 - LATENCY_SMOOTHING) * self._latency)
         )
         if self._latency > LATENCY_RISE * self._least_latency and self._rate is not None:
-            self._slow_down(now, LATENCY_DECREASE)
+            self._slow_down(now, LATENCY_DECREASE, throttled=False)
         elif self._rate is not None and now - self._last_increase >= EPOCH:
             self._speed_up(now - max(self._last_increase, min(self._resume_at, now)))
             self._last_increase = now
@@ -192,7 +193,7 @@ class FamilyFlow:
     def elapsed(self, since: float) -> float:
         return self._clock() - since
 
-    def _slow_down(self, now: float, factor: float) -> None:
+    def _slow_down(self, now: float, factor: float, *, throttled: bool) -> None:
         if now - self._last_decrease < EPOCH:
             return  # the same congestion event, reported by several answers
         if self._rate is None:
@@ -203,7 +204,7 @@ class FamilyFlow:
             self._rate = max(ACCEPTED_MARGIN * self._accepted_since_start(now), 1.0)
         else:
             accepted = self._accepted_rate(now, shortest=0.1)
-            if factor == DECREASE:  # the server's limit is about what it was accepting
+            if throttled:  # the server's limit is about what it was accepting
                 known = max(min(self._rate, accepted), 1.0)
                 previous = self._refused_rate
                 steady = previous is not None and abs(known - previous) < 0.1 * previous

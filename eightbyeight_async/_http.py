@@ -40,7 +40,7 @@ from ._errors import (
     InvalidArgumentError,
     status_error_class,
 )
-from ._flow import FamilyFlow, FlowState, throttle_wait
+from ._flow import THROTTLE_STATUSES, FamilyFlow, FlowState, throttle_wait
 from ._formats import decode_json
 from ._outage import OutageGate, Outcome, classify
 from ._redact import mask_secrets, redact_text, redact_url, request_secrets
@@ -197,7 +197,9 @@ class HttpPipeline:
                 result = await once()
             except _AttemptFailed as failure:
                 cause = failure.cause if failure.status_code is None else None
-                throttled = failure.status_code in (429, 503) and failure.retry_after is not None
+                throttled = (
+                    failure.status_code in THROTTLE_STATUSES and failure.retry_after is not None
+                )
                 outcome = Outcome.SUCCESS if throttled else classify(failure.status_code, cause)
                 gate.report(ticket, outcome)
                 if failure.stale_token is not None and not refreshed_token:

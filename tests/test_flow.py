@@ -8,7 +8,14 @@ import math
 
 import pytest
 
-from eightbyeight_async._flow import EPOCH, EVIDENCE, PROBE_PER_SECOND, START_GROWTH, FamilyFlow
+from eightbyeight_async._flow import (
+    EPOCH,
+    EVIDENCE,
+    PROBE_PER_SECOND,
+    START_GROWTH,
+    WINDOW,
+    FamilyFlow,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -227,3 +234,14 @@ async def test_against_a_token_bucket_it_runs_near_the_limit_with_few_refusals(
     refused = server.refused / (server.accepted + server.refused)
     assert achieved >= 0.9, achieved
     assert refused <= 0.05, refused
+
+
+async def test_an_unthrottled_family_remembers_only_a_window_of_answers() -> None:
+    """A long-running client that is never throttled must not accumulate every answer."""
+    clock = Clock()
+    flow = flow_on(clock)
+    for _ in range(5000):
+        async with flow.slot() as slot:
+            clock.now += 0.01
+            slot.observe(200)
+    assert len(flow._accepted) <= WINDOW / 0.01 + 1
