@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
+import respx
 
 from eightbyeight_async import ContactCenter, RetryPolicy
 from eightbyeight_async.sandbox import Sandbox
@@ -86,6 +87,13 @@ async def cc(sb: Sandbox) -> AsyncIterator[ContactCenter]:
     """A client for `sb` that retries without sleeping."""
     async with sb.client(retry=RetryPolicy.instant()) as client:
         yield client
+
+
+@pytest.fixture
+def mock() -> Iterator[respx.MockRouter]:
+    """respx routes for a test: any request it did not route fails the test."""
+    with respx.mock(assert_all_called=False, assert_all_mocked=True) as router:
+        yield router
 
 
 @pytest.fixture(params=["httpx", "aiohttp"])

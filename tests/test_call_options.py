@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -23,12 +23,6 @@ HOST = "https://vcc-na4.8x8.com"
 AGENT = f"{HOST}/api/stats/agents/fred.json"
 GROUPS = f"{HOST}/api/stats/groups.json"
 ONE_AGENT = {"agents": {"agent": {"agent-id": "fred", "agent-name": "Fred"}}}
-
-
-@pytest.fixture
-def mock() -> Iterator[respx.MockRouter]:
-    with respx.mock(assert_all_called=False, assert_all_mocked=True) as router:
-        yield router
 
 
 @pytest.fixture

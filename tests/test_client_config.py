@@ -4,7 +4,6 @@ any I/O, that says what is expected and never quotes a secret."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -22,12 +21,6 @@ from eightbyeight_async import (
 from eightbyeight_async._retry import retry_delay
 
 GROUPS = "https://vcc-na4.8x8.com/api/stats/groups.json"
-
-
-@pytest.fixture
-def mock() -> Iterator[respx.MockRouter]:
-    with respx.mock(assert_all_called=False, assert_all_mocked=True) as router:
-        yield router
 
 
 @pytest.mark.parametrize("platform", [4, b"na4", ["na4"]])

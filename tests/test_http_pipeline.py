@@ -4,7 +4,7 @@ limits and lifecycle, against respx-mocked transports."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import anyio
 import httpx
@@ -36,12 +36,6 @@ pytestmark = pytest.mark.anyio
 
 CC_HOST = "https://vcc-na4.8x8.com"
 GROUPS = f"{CC_HOST}/api/stats/groups.json"
-
-
-@pytest.fixture
-def mock() -> Iterator[respx.MockRouter]:
-    with respx.mock(assert_all_called=False, assert_all_mocked=True) as router:
-        yield router
 
 
 @pytest.fixture

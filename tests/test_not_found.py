@@ -3,7 +3,7 @@ the server answers 404 or an empty collection, in every family that has lookups.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -49,12 +49,6 @@ CASES: list[tuple[str, str, Lookup, Any, Any]] = [
     ),
 ]
 IDS = [case[0] for case in CASES]
-
-
-@pytest.fixture
-def mock() -> Iterator[respx.MockRouter]:
-    with respx.mock(assert_all_called=False, assert_all_mocked=True) as router:
-        yield router
 
 
 @pytest.fixture
