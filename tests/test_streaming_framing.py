@@ -353,10 +353,8 @@ def test_undocumented_fields_are_kept_in_extra() -> None:
     [
         ('{"AgentStatusChange": {"agentId": ', "not valid JSON"),
         ('{"A": {}, "B": {}}', "exactly one key"),
-        ('{"AgentStatusChange": {"newState": "five"}}', "unreadable field"),
         ("<AgentStatusChange><agentId>a</agentId>", "not valid XML"),
-        ('{"AgentStatusChange": {"statusEventTS": 1000000000000000000}}', "unreadable field"),
-        ('{"Interaction": {"msgInfo": {"timestamp": 1000000000000000000000}}}', "unreadable"),
+        ('[{"AgentStatusChange": {}}]', "exactly one key"),
     ],
 )
 def test_unreadable_frames_become_malformed_events(frame: str, reason: str) -> None:
@@ -364,3 +362,32 @@ def test_unreadable_frames_become_malformed_events(frame: str, reason: str) -> N
     assert isinstance(event, MalformedEvent)
     assert reason in event.reason
     assert event.text == frame
+
+
+@pytest.mark.parametrize(
+    ("frame", "attribute", "kept"),
+    [
+        ('{"AgentStatusChange": {"newState": "five"}}', "new_state", {"newState": "five"}),
+        (
+            '{"AgentStatusChange": {"statusEventTS": 1000000000000000000}}',
+            "status_event_time",
+            {"statusEventTS": 1000000000000000000},
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_kept_in_extra_not_malformed(
+    frame: str, attribute: str, kept: dict[str, Any]
+) -> None:
+    """(Changed from MalformedEvent: the event and its other fields are kept.)"""
+    event = parse_frame(frame, xml=False)
+    assert isinstance(event, AgentStatusChange)
+    assert getattr(event, attribute) is None
+    assert event.extra == kept
+
+
+def test_an_unreadable_msg_info_is_kept_in_extra() -> None:
+    info = {"timestamp": 1000000000000000000000}
+    event = parse_frame(json.dumps({"Interaction": {"msgInfo": info}}), xml=False)
+    assert isinstance(event, InteractionEvent)
+    assert event.msg_info.timestamp is None
+    assert event.extra == {"msgInfo": info}
