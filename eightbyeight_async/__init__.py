@@ -57,9 +57,11 @@ from ._streaming._checkpoint import (
     MemoryCheckpointStore,
 )
 from ._streaming._delivery import StreamStats
+from ._streaming._events_api import Events
 from ._streaming._framing import FramingError
 from ._streaming._options import ReconnectPolicy
 from ._streaming._subscription import EventStream, Streaming
+from ._streaming._topic_stream import TopicStream
 from ._userdata import UserDataToken, decode_pairs, encode_pairs
 
 __version__ = "0.1.0"
@@ -88,6 +90,7 @@ __all__ = [
     "DecodeError",
     "EightByEightError",
     "EventStream",
+    "Events",
     "ExternalIvr",
     "FileCheckpointStore",
     "FlowState",
@@ -124,6 +127,7 @@ __all__ = [
     "Streaming",
     "TenantInfoError",
     "TooManyClientsError",
+    "TopicStream",
     "UnsafeArchiveError",
     "UserDataToken",
     "WebCallbackArgumentError",

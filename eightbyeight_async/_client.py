@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import enum
 import os
-import re
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Final, Literal
@@ -43,6 +42,8 @@ from ._resources.recordings import Recordings
 from ._resources.schedules import Schedules
 from ._resources.stats import Stats
 from ._retry import RetryPolicy
+from ._settings import check_strings, check_transport
+from ._streaming._events_api import Events, check_events_url
 from ._streaming._subscription import Streaming
 from ._transport import TransportName, choose_transport, new_http_client, require_event_loop
 
@@ -66,12 +67,10 @@ _ENV_SETTINGS: Final = (
     "recent_calls_api_key",
     "recent_calls_token",
     "recent_calls_region",
+    "events_api_key",
+    "events_url",
 )
 """The settings `from_env` reads, each from `EIGHTBYEIGHT_<NAME>`."""
-_HEADER_SETTINGS: Final = ("tenant_info", "recent_calls_api_key", "recent_calls_token")
-"""Settings sent verbatim as header values: printable ASCII only."""
-_CONTROL_CHARACTER: Final = re.compile(r"[\x00-\x1f\x7f]")
-_NOT_PRINTABLE_ASCII: Final = re.compile(r"[^\x20-\x7e]")
 
 
 class _Default(enum.Enum):
@@ -112,13 +111,15 @@ class ContactCenter:
         recent_calls_api_key: str | None = None,
         recent_calls_token: str | None = None,
         recent_calls_region: RecentCallsRegion = "us",
+        events_api_key: str | None = None,
+        events_url: str | None = None,
         http_client: httpx.AsyncClient | None = None,
         timeout: float | httpx.Timeout | _Default | None = _Default.TIMEOUT,
         retry: RetryPolicy | None = None,
         limits: Limits | None = None,
         transport: TransportName = "httpx",
     ):
-        _check_strings(
+        check_strings(
             tenant=tenant,
             data_token=data_token,
             action_token=action_token,
@@ -127,8 +128,10 @@ class ContactCenter:
             tenant_info=tenant_info,
             recent_calls_api_key=recent_calls_api_key,
             recent_calls_token=recent_calls_token,
+            events_api_key=events_api_key,
+            events_url=events_url,
         )
-        _check_transport(http_client, retry, limits)
+        check_transport(http_client, retry, limits)
         self._transport: TransportName = choose_transport(transport, http_client)
         checked_timeout = timeout if timeout is _Default.TIMEOUT else check_timeout(timeout)
         self._base_urls = _resolve_hosts(platform, base_url, api_base_url)
@@ -192,6 +195,16 @@ class ContactCenter:
         """CC Historical Analytics reports: `job = await cc.analytics.create_report(...)`."""
         self.attachments = Attachments(self._pipeline)
         """Case and Contact Management attachments (`/api/ccm/attachments/...`)."""
+        self._websocket_http_client: httpx.AsyncClient | None = None
+        contact_center = self._base_urls.get(Host.CONTACT_CENTER)
+        self.events = Events(
+            self._websocket_client,
+            tenant=tenant,
+            api_key=_secret(events_api_key) or self._credentials.data_token,
+            events_url=check_events_url(events_url) if events_url else None,
+            platform_host=contact_center.host if contact_center is not None else None,
+        )
+        """Event Streaming (the WebSocket successor to SAPI): `cc.events.subscribe(...)`."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> ContactCenter:
@@ -256,6 +269,19 @@ class ContactCenter:
         """Close the shared HTTP client (a client passed in by the user is left open)."""
         if self._owns_client:
             await self._http_client.aclose()
+        if self._websocket_http_client is not None:
+            await self._websocket_http_client.aclose()
+
+    def _websocket_client(self) -> httpx.AsyncClient:
+        """The client Event Streaming upgrades on: the shared one, unless it sends through
+        aiohttp (which cannot hand over the upgraded connection); then one of its own."""
+        if self._transport != "aiohttp":
+            return self._http_client
+        if self._websocket_http_client is None:
+            self._websocket_http_client = new_http_client(
+                "httpx", timeout=DEFAULT_TIMEOUT, limits=httpx.Limits(max_connections=8)
+            )
+        return self._websocket_http_client
 
     async def raw_request(
         self,
@@ -332,44 +358,3 @@ def _request_timeout(
     if timeout is _Default.TIMEOUT:
         return DEFAULT_TIMEOUT if owns_client else None
     return timeout
-
-
-def _check_strings(**settings: object) -> None:
-    """Names and credentials are str without control characters (they end up in headers);
-    the messages never quote a value, which may be a secret."""
-    for name, value in settings.items():
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            raise ConfigurationError(f"{name} must be a str; got {type(value).__name__}")
-        if _CONTROL_CHARACTER.search(value):
-            raise ConfigurationError(
-                f"{name} contains a control character such as a newline; strip it "
-                "(a value read from a file often ends with one)"
-            )
-        if name in _HEADER_SETTINGS and _NOT_PRINTABLE_ASCII.search(value):
-            raise ConfigurationError(f"{name} is sent as a header: use ASCII characters only")
-        if name == "tenant" and ":" in value:
-            raise ConfigurationError("tenant must not contain ':', which ends the Basic auth name")
-
-
-def _check_transport(http_client: object, retry: object, limits: object) -> None:
-    """The transport settings have the documented types, and a given client is still open."""
-    if http_client is not None:
-        if not isinstance(http_client, httpx.AsyncClient):
-            raise ConfigurationError(
-                "http_client must be an httpx.AsyncClient (or None to let the SDK make one); "
-                f"got {type(http_client).__name__}"
-            )
-        if http_client.is_closed:
-            raise ConfigurationError("http_client is already closed; pass an open one")
-    if retry is not None and not isinstance(retry, RetryPolicy):
-        raise ConfigurationError(
-            "retry must be a RetryPolicy, like RetryPolicy(max_retries=5); "
-            f"got {type(retry).__name__}"
-        )
-    if limits is not None and not isinstance(limits, Limits):
-        raise ConfigurationError(
-            "limits must be a Limits, like Limits().with_family(ApiFamily.STATS, 4); "
-            f"got {type(limits).__name__}"
-        )

@@ -3,6 +3,7 @@ neither has to import the other for them (the home of every tunable as the SDK i
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Final
 
 ANALYTICS_VERSIONS: Final = ("v7", "v8")
@@ -47,3 +48,47 @@ SAPI_STALL_TIMEOUT: Final = 90.0
 """`ReconnectPolicy.stall_timeout`: no byte for this long means the connection is dead."""
 SAPI_TOO_MANY_CLIENTS_DELAY: Final = 300.0
 """`ReconnectPolicy.too_many_clients_delay`: the wait when the tenant's 3 clients are taken."""
+
+# --- Event Streaming (the Pulsar WebSocket reader): hosts and the reader's defaults --------
+
+EVENTS_HOSTS: Final = MappingProxyType(
+    {
+        "UK3": "wss://pulsar-ws-euw2.8x8.com",
+        "US1": "wss://pulsar-ws-use1.8x8.com",
+        "US2": "wss://pulsar-ws-usw2.8x8.com",
+    }
+)
+"""Event Streaming's host per region (port 443), as the vendor publishes them."""
+
+
+def _platforms(prefix: str, *ranges: tuple[int, int]) -> tuple[str, ...]:
+    return tuple(f"{prefix}{n}" for low, high in ranges for n in range(low, high + 1))
+
+
+EVENTS_REGION_OF_PLATFORM: Final = MappingProxyType(
+    {
+        **dict.fromkeys(_platforms("eu", (4, 14)), "UK3"),
+        **dict.fromkeys((*_platforms("na", (1, 6), (11, 16)), "sb1"), "US1"),
+        **dict.fromkeys(_platforms("na", (7, 10), (17, 20), (27, 30), (37, 39)), "US2"),
+    }
+)
+"""Platform (the tenant's `vcc-{platform}` host) → Event Streaming region, as published;
+other platforms have no Event Streaming deployment yet."""
+EVENTS_READER_PATH: Final = "/ws/v2/reader/persistent/{tenant}/{namespace}/{topic}"
+EVENTS_CONSUMER_PATH: Final = (
+    "/ws/v2/consumer/persistent/{tenant}/{namespace}/{topic}/{subscription}"
+)
+EVENTS_MAX_WINDOW: Final = 1000
+"""The server keeps at most min(receiverQueueSize, 1000) unacknowledged messages in flight."""
+EVENTS_PING_INTERVAL: Final = 20.0
+"""Seconds between the client's pings: the proxy closes a session idle for 5 minutes and
+never pings itself (the vendor's example pings every 20 s)."""
+EVENTS_PING_TIMEOUT: Final = 10.0
+"""Seconds a pong may take before the connection is declared dead."""
+EVENTS_CONNECT_TIMEOUT: Final = 30.0
+"""Seconds to open the WebSocket (TCP, TLS and the upgrade)."""
+EVENTS_DEDUP_WINDOW: Final = 100_000
+"""Consumer API: delivered message ids remembered to drop redeliveries (a shared
+subscription has no order to compare ids by)."""
+EVENTS_MAX_MESSAGE_BYTES: Final = 4 * 1024 * 1024
+"""The largest frame accepted (bounds the memory one message may take)."""

@@ -23,6 +23,7 @@ SECRET_QUERY_KEYS: Final = frozenset(
         "apikey",
         "api_key",
         "8x8-apikey",
+        "x-api-key",
         "secret",
         "client_secret",
         "password",
@@ -83,7 +84,7 @@ def request_secrets(request: httpx.Request) -> frozenset[str]:
     found = {
         value for key, value in request.url.params.multi_items() if key.lower() in SECRET_QUERY_KEYS
     }
-    for name in ("authorization", "8x8-apikey", "token"):
+    for name in ("authorization", "8x8-apikey", "token", "x-api-key"):
         value = request.headers.get(name)
         if not value:
             continue

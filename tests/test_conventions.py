@@ -27,6 +27,8 @@ NO_REQUEST = {
 OWN_TIMEOUT = {
     "ReportJob.wait": "its timeout= is the overall deadline of the polling",
     "Streaming.subscribe": "a stream detects stalls and reconnects by its ReconnectPolicy",
+    "Events.subscribe": "a WebSocket pings (ping_timeout=) and reconnects by its ReconnectPolicy",
+    "Events.consume": "a WebSocket pings (ping_timeout=) and reconnects by its ReconnectPolicy",
     "Stats.fan_out": "passes its arguments, timeout= and retry= included, to each listing",
 }
 """Methods whose `timeout` means something else (docs/conventions.md, Arguments)."""
@@ -62,7 +64,7 @@ METHODS = dict(public_methods())
 def test_every_family_is_walked() -> None:
     walked = {qualified.split(".")[0] for qualified in METHODS}
     expected = {"Stats", "Realtime", "Recordings", "Schedules", "Attachments", "Callbacks"}
-    assert expected | {"Analytics", "RecentCalls", "ReportJob", "Streaming"} <= walked
+    assert expected | {"Analytics", "RecentCalls", "ReportJob", "Streaming", "Events"} <= walked
     assert len(METHODS) > 50
 
 

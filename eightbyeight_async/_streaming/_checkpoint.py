@@ -17,11 +17,14 @@ from .._errors import ConfigurationError
 
 @attrs.define
 class Checkpoint:
-    """The subscription id and, per server instance, the last delivered sequence id."""
+    """Where a subscription's delivery stands. SAPI: the subscription id and, per server
+    instance, the last delivered sequence id. Event Streaming: the topic (in
+    `subscription_id`) and the id of the last delivered message."""
 
     subscription_id: str
     last_sequence: dict[str, int] = attrs.field(factory=dict)
     last_timestamp_ms: int | None = None
+    last_message_id: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -38,10 +41,14 @@ class Checkpoint:
             if stamp is not None:
                 stamp = int(stamp)
                 dt.datetime.fromtimestamp(stamp / 1000, tz=dt.timezone.utc)  # in range?
+            message_id = data.get("last_message_id")
+            if message_id is not None and not isinstance(message_id, str):
+                raise TypeError(f"last_message_id is {message_id!r}, not a message id")
             return cls(
                 subscription_id=subscription_id,
                 last_sequence={str(k): int(v) for k, v in data.get("last_sequence", {}).items()},
                 last_timestamp_ms=stamp,
+                last_message_id=message_id,
             )
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError, OSError) as exc:
             raise ConfigurationError(f"the checkpoint is not readable: {exc!r}") from None

@@ -25,10 +25,14 @@ BACKLOG_RETENTION = dt.timedelta(hours=SAPI_BACKLOG_HOURS)
 
 @attrs.define
 class StreamStats:
-    """Counters of one reader, for dashboards and logs."""
+    """Counters of one reader (SAPI or Event Streaming), for dashboards and logs."""
 
     events: int = 0
     duplicates_dropped: int = 0
+    acks: int = 0
+    """Event Streaming: acknowledgements sent (SAPI has none)."""
+    control_frames: int = 0
+    """Event Streaming: control frames read (not events, never acknowledged)."""
     gaps: int = 0
     missed_events: int = 0
     malformed: int = 0

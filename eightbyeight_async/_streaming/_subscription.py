@@ -28,6 +28,7 @@ from .._errors import (
     TooManyClientsError,
 )
 from .._http import HttpPipeline
+from ._backoff import Backoff
 from ._checkpoint import Checkpoint, CheckpointStore
 from ._connection import SUBSCRIBE_PATH, Connection, Read, StreamEndpoint, failure_kind
 from ._delivery import DeliveryTracker, StreamStats
@@ -44,37 +45,6 @@ from ._framing import HEARTBEAT, OutputType
 from ._options import ReconnectPolicy, check_subscribe
 
 logger = logging.getLogger("eightbyeight_async.streaming")
-
-
-class _Backoff:
-    """How long to wait before the next connection attempt: separate, capped, jittered
-    windows for network and HTTP errors, forgiven once a connection was healthy."""
-
-    def __init__(self, policy: ReconnectPolicy, rng: random.Random) -> None:
-        self._policy = policy
-        self._rng = rng
-        self._failures = {"network": 0, "HTTP": 0}
-        self._pending = 0.0
-
-    def failed(self, kind: str) -> float:
-        """One more failure of `kind`: the delay before the next attempt."""
-        self._failures[kind] += 1
-        policy = self._policy
-        cap = policy.max_network_delay if kind == "network" else policy.max_http_delay
-        return policy.delay(self._failures[kind], cap, self._rng)
-
-    def disconnected(self, clean: bool, lived: float) -> None:
-        """A connection ended after `lived` seconds; `clean`: the server ended its session."""
-        healthy = lived >= self._policy.healthy_after
-        if healthy:
-            self._failures = dict.fromkeys(self._failures, 0)
-        if not (clean and healthy):
-            self._pending = self.failed("network")
-
-    def take_pending(self) -> float:
-        """The delay a disconnection asked for (waited at the next connect, once)."""
-        delay, self._pending = self._pending, 0.0
-        return delay
 
 
 class EventStream:
@@ -98,7 +68,7 @@ class EventStream:
         self._dirty = False
         self._heartbeats = heartbeats
         self._policy = policy
-        self._backoff = _Backoff(policy, rng or random.Random())
+        self._backoff = Backoff(policy, rng or random.Random())
         self._tracker = DeliveryTracker(checkpoint, hash_window)
         self._pending: collections.deque[StreamEvent] = collections.deque()
         self._last_returned: StreamEvent | None = None

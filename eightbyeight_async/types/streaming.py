@@ -1,4 +1,6 @@
-"""Typed events of the SAPI event stream (`cc.streaming.subscribe(...)`) and its output types."""
+"""Typed events of the SAPI event stream (`cc.streaming.subscribe(...)`) and of Event
+Streaming (`cc.events.subscribe(...)`; one model for both), their argument types, and Event
+Streaming's message ids."""
 
 from .._streaming._events import (
     AgentProvChange,
@@ -10,9 +12,13 @@ from .._streaming._events import (
     MsgInfo,
     ProvisioningItem,
     StreamEvent,
+    StreamMessage,
     UnknownEvent,
+    as_bool,
 )
+from .._streaming._events_api import SubscriptionType
 from .._streaming._framing import OutputType
+from .._streaming._message_id import MessageId, MessageIdError
 
 __all__ = [
     "AgentProvChange",
@@ -21,9 +27,14 @@ __all__ = [
     "Heartbeat",
     "InteractionEvent",
     "MalformedEvent",
+    "MessageId",
+    "MessageIdError",
     "MsgInfo",
     "OutputType",
     "ProvisioningItem",
     "StreamEvent",
+    "StreamMessage",
+    "SubscriptionType",
     "UnknownEvent",
+    "as_bool",
 ]

@@ -1,0 +1,368 @@
+"""One Event Streaming topic, read across reconnects, each message delivered once.
+
+A background task (the connection loop) holds the WebSocket: it connects, resumes after the
+last accepted message id, reads frames, drops redeliveries and reconnects with backoff; it
+never waits for the caller, so pings and pongs go on while the caller is busy. The caller's
+`async for` takes events from a buffer the ack window bounds: the server sends at most
+`window` messages before they are acknowledged, and a message is acknowledged (and the
+checkpoint saved) only once the caller has received it and come back for the next one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import random
+import time
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
+
+import anyio
+import attrs
+import httpx
+
+from .._errors import APIConnectionError, APIStatusError, InvalidArgumentError
+from .._retry import is_permanent
+from ._backoff import Backoff
+from ._checkpoint import Checkpoint, CheckpointStore
+from ._delivery import StreamStats
+from ._events import MalformedEvent, StreamEvent
+from ._options import ReconnectPolicy
+from ._topic_delivery import ConsumerTracker, ReaderTracker
+from ._topic_frames import read_frame
+from ._websocket import (
+    CloseCode,
+    ConnectionBroken,
+    WebSocket,
+    WebSocketDisconnect,
+    WebSocketInvalidTypeReceived,
+    WebSocketNetworkError,
+    open_websocket,
+)
+
+logger = logging.getLogger("eightbyeight_async.events")
+
+_SLACK = 64
+"""Buffer room beyond the ack window (control frames, a server that overshoots)."""
+_CLOSING_ACK_SECONDS = 1.0
+
+
+@attrs.frozen
+class TopicEndpoint:
+    """Where and how a topic's connections are opened."""
+
+    client: httpx.AsyncClient
+    url: str
+    """The topic's reader or consumer URL, in its http(s):// form, without a query."""
+    topic: str
+    """`persistent://{tenant}/{namespace}/{topic}`: for messages and the checkpoint."""
+    headers: dict[str, str] = attrs.field(repr=False)
+    params: dict[str, str]
+    start: str | None
+    """A reader's `messageId` when there is nothing to resume from; None for a consumer."""
+    ping_interval: float
+    ping_timeout: float
+    connect_timeout: float
+    max_message_bytes: int
+
+    def open(self, resume_from: str | None) -> AbstractAsyncContextManager[WebSocket]:
+        params = dict(self.params)
+        if self.start is not None:
+            params["messageId"] = resume_from or self.start
+        return open_websocket(
+            self.client,
+            str(httpx.URL(self.url, params=params)),
+            self.headers,
+            connect_timeout=self.connect_timeout,
+            ping_interval=self.ping_interval,
+            ping_timeout=self.ping_timeout,
+            max_message_bytes=self.max_message_bytes,
+        )
+
+
+@attrs.frozen
+class _Delivery:
+    event: StreamEvent
+    message_id: str | None
+    generation: int
+    """Which connection read it: an ack is sent on that connection only (the server counts
+    any text frame as an ack, so an old message's ack on a new connection would overfill
+    its window)."""
+
+
+@attrs.frozen
+class _Failure:
+    error: BaseException
+
+
+class TopicStream:
+    """The events of one Event Streaming topic. Use through `cc.events.subscribe()` or
+    `cc.events.consume()`; iterate it with `async for`."""
+
+    def __init__(
+        self,
+        endpoint: TopicEndpoint,
+        tracker: ReaderTracker | ConsumerTracker,
+        *,
+        window: int,
+        policy: ReconnectPolicy,
+        checkpoint: Checkpoint | None = None,
+        store: CheckpointStore | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.stats = StreamStats()
+        self._endpoint = endpoint
+        self._tracker = tracker
+        self._policy = policy
+        self._backoff = Backoff(policy, rng or random.Random())
+        self._checkpoint = checkpoint
+        self._store = store
+        self._dirty = False
+        self._send, self._receive = anyio.create_memory_object_stream[_Delivery | _Failure](
+            window + _SLACK
+        )
+        self._websocket: WebSocket | None = None
+        self._generation = 0
+        self._bytes_before = 0
+        self._last_returned: _Delivery | None = None
+        self._failure: BaseException | None = None
+        self._closed = False
+
+    def __repr__(self) -> str:
+        state = "connected" if self._websocket is not None else "not connected"
+        return f"TopicStream(topic={self.topic!r}, {state}, events={self.stats.events})"
+
+    @property
+    def topic(self) -> str:
+        """The topic read: `persistent://{tenant}/{namespace}/{topic}`."""
+        return self._endpoint.topic
+
+    @property
+    def last_message_id(self) -> str | None:
+        """The id of the last message the caller received (what a restart resumes after)."""
+        return None if self._checkpoint is None else self._checkpoint.last_message_id
+
+    def __aiter__(self) -> TopicStream:
+        return self
+
+    async def __anext__(self) -> StreamEvent:
+        await self._acknowledge()
+        if self._failure is not None:
+            raise self._failure
+        if self._closed:
+            raise StopAsyncIteration
+        item = await self._receive.receive()
+        if isinstance(item, _Failure):
+            self._failure = item.error
+            raise item.error
+        self._last_returned = item
+        self.stats.events += 1
+        return item.event
+
+    async def negative_acknowledge(self, event: StreamEvent) -> None:
+        """Consumer API: hand back the event received last, to be redelivered later (with
+        a higher `redelivery_count`) instead of acknowledged."""
+        item = self._last_returned
+        if not isinstance(self._tracker, ConsumerTracker):
+            raise InvalidArgumentError(
+                "negative_acknowledge() is for consumers (cc.events.consume()); a reader "
+                "cannot ask for a message again"
+            )
+        if item is None or item.event is not event or item.message_id is None:
+            raise InvalidArgumentError(
+                "negative_acknowledge() takes the event received last, before asking for "
+                "the next one"
+            )
+        self._last_returned = None
+        self._tracker.forget(item.message_id)
+        frame = {"type": "negativeAcknowledge", "messageId": item.message_id}
+        await self._send_on(item.generation, json.dumps(frame))
+
+    # --- delivery: acknowledgements and checkpoints ---------------------------------------
+
+    async def _acknowledge(self) -> None:
+        """The caller came back for more: the event returned last was received."""
+        item, self._last_returned = self._last_returned, None
+        if item is None or item.message_id is None:
+            return
+        if self._checkpoint is not None:
+            self._checkpoint.last_message_id = item.message_id
+            self._dirty = True
+            self.save_checkpoint()
+        if await self._send_on(item.generation, _ack_frame(item.message_id)):
+            self.stats.acks += 1
+
+    def save_checkpoint(self) -> None:
+        """Write the checkpoint now if it changed (done after every received event)."""
+        if self._store is not None and self._checkpoint is not None and self._dirty:
+            self._store.save(self._checkpoint)
+            self._dirty = False
+
+    async def _send_on(self, generation: int, text: str) -> bool:
+        """Send `text` on connection `generation` if it is still the open one."""
+        websocket = self._websocket
+        if websocket is None or generation != self._generation:
+            return False
+        try:
+            await websocket.send_text(text)
+        except Exception as exc:  # the connection is ending; the loop sees why
+            logger.debug("Event Streaming frame not sent on a closing connection: %r", exc)
+            return False
+        return True
+
+    async def aclose(self) -> None:
+        """The caller left: what it received last counts as delivered; save and
+        acknowledge it (briefly: a connection that cannot take the ack is ending anyway)."""
+        with anyio.move_on_after(_CLOSING_ACK_SECONDS):
+            await self._acknowledge()
+        self.save_checkpoint()
+        self._closed = True
+
+    # --- the connection loop (a background task) ------------------------------------------
+
+    async def run(self) -> None:
+        """Connect, read and reconnect until cancelled or an error forbids going on."""
+        try:
+            await self._connect_forever()
+        except Exception as exc:
+            await self._send.send(_Failure(exc))
+
+    async def _connect_forever(self) -> None:
+        attempts = 0
+        while True:
+            delay = self._backoff.take_pending()
+            if delay:
+                await anyio.sleep(delay)
+            attempts += 1
+            try:
+                async with self._endpoint.open(self._tracker.resume_from) as websocket:
+                    attempts = 0
+                    opened = self._connected(websocket)
+                    try:
+                        ended = await self._read(websocket)
+                    finally:
+                        self._websocket = None
+                        self._bytes_before += websocket.bytes_read
+                self._disconnected(ended, time.monotonic() - opened)
+            except APIStatusError as exc:
+                if exc.status_code < 500 and exc.status_code != 429:
+                    raise  # 401, 403, 400, 404: reconnecting cannot fix it
+                await self._wait("HTTP", exc, attempts)
+            except Exception as exc:
+                if is_permanent(exc):
+                    raise
+                await self._wait("network", exc, attempts)
+
+    async def _wait(self, kind: str, error: Exception, attempts: int) -> None:
+        limit = self._policy.max_attempts
+        if limit is not None and attempts >= limit:
+            raise APIConnectionError(
+                f"Event Streaming connection to {self.topic} failed {attempts} times in a row "
+                f"(last: {_describe(error)}); giving up",
+                method="GET",
+                url=self._endpoint.url,
+            ) from error
+        delay = self._backoff.failed(kind)
+        logger.info(
+            "Event Streaming %s reconnecting in %.2fs after %s error (%s)",
+            self.topic,
+            delay,
+            kind,
+            _describe(error),
+        )
+        await anyio.sleep(delay)
+
+    def _connected(self, websocket: WebSocket) -> float:
+        self._websocket = websocket
+        self._generation += 1
+        self.stats.connects += 1
+        if self.stats.connects > 1:
+            self.stats.reconnects += 1
+        self.stats.connected_since = dt.datetime.now(dt.timezone.utc)
+        logger.info("Event Streaming %s connected", self.topic)
+        return time.monotonic()
+
+    def _disconnected(self, ended: CloseCode, lived: float) -> None:
+        self.stats.connected_since = None
+        level = logging.ERROR if ended.code == 3 else logging.INFO
+        logger.log(
+            level,
+            "Event Streaming %s disconnected after %.1fs: %s%s",
+            self.topic,
+            lived,
+            ended.meaning,
+            f" ({ended.reason})" if ended.reason else "",
+        )
+        # An in-session authentication error reconnects once: the upgrade then says
+        # (401/403) whether the credentials are really refused.
+        self._backoff.disconnected(ended.clean, lived)
+
+    async def _read(self, websocket: WebSocket) -> CloseCode:
+        """Read frames into the buffer until the connection ends; say how it ended."""
+        generation = self._generation
+        while True:
+            try:
+                text = await websocket.receive_text()
+            except WebSocketDisconnect as exc:
+                return websocket.close_code(exc)
+            except WebSocketNetworkError:
+                return CloseCode(1006, "the connection broke, or a ping went unanswered")
+            except ConnectionBroken as exc:
+                return CloseCode(1006, str(exc))
+            except WebSocketInvalidTypeReceived:
+                text = "<a binary frame>"
+            self.stats.bytes = self._bytes_before + websocket.bytes_read
+            await self._take(text, generation)
+
+    async def _take(self, text: str, generation: int) -> None:
+        frame = read_frame(text)
+        event = frame.event
+        if event is None:
+            self.stats.control_frames += 1
+            return
+        if frame.message_id is not None:
+            verdict = self._tracker.accept(frame.message_id)
+            if verdict.duplicate:
+                self.stats.duplicates_dropped += 1
+                if await self._send_on(generation, _ack_frame(frame.message_id)):
+                    self.stats.acks += 1
+                return
+            if verdict.missed:
+                self.stats.gaps += 1
+                self.stats.missed_events += verdict.missed
+        if isinstance(event, MalformedEvent):
+            self.stats.malformed += 1
+            logger.warning(
+                "Event Streaming frame unreadable (%s); delivered as MalformedEvent", event.reason
+            )
+        await self._send.send(_Delivery(event, frame.message_id, generation))
+
+
+def _ack_frame(message_id: str) -> str:
+    return json.dumps({"messageId": message_id})
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error) or type(error).__name__
+    return text if len(text) <= 300 else text[:300] + "…"
+
+
+@contextlib.asynccontextmanager
+async def running(stream: TopicStream) -> AsyncIterator[TopicStream]:
+    """Run `stream`'s connection loop for the length of a `with` block; the block's own
+    exception comes out as it was raised (not wrapped in an exception group)."""
+    failure: BaseException | None = None
+    async with anyio.create_task_group() as task_group:
+        task_group.start_soon(stream.run)
+        try:
+            yield stream
+        except BaseException as exc:
+            failure = exc
+        finally:
+            with anyio.CancelScope(shield=True):
+                await stream.aclose()  # while the connection is open: its last ack goes out
+            task_group.cancel_scope.cancel()
+    if failure is not None:
+        raise failure
