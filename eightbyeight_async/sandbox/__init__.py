@@ -8,6 +8,7 @@ Needs the `sandbox` extra (`pip install 'eightbyeight-async[sandbox]'`).
 """
 
 from ._server import Sandbox, SandboxError
+from .events import EventStreamingServer, PublishedMessage
 from .sapi._streaming import StreamingServer
 from .services._analytics import AnalyticsService
 from .services._attachments import (
@@ -30,8 +31,10 @@ __all__ = [
     "AttachedFile",
     "AttachmentsService",
     "Credentials",
+    "EventStreamingServer",
     "FaultPlan",
     "FaultRule",
+    "PublishedMessage",
     "RateLimit",
     "RateLimitCounts",
     "RecordingControlService",

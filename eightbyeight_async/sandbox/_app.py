@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import ASGIApp
 
 from ._services import Services
+from .events._endpoint import CONSUMER_PATH as EVENTS_CONSUMER_PATH
+from .events._endpoint import READER_PATH as EVENTS_READER_PATH
+from .events._endpoint import EventsEndpoint
 from .sapi._streaming_wire import PATH as STREAMING_PATH
 from .sapi._streaming_wire import StreamEndpoint
 from .services._analytics import PATH as ANALYTICS_PATH
@@ -28,7 +31,9 @@ from .services._stats import StatsApi
 
 
 def build_app(sandbox: Services) -> ASGIApp:
-    """The application serving one tenant: contact-center paths and the api.8x8.com paths.
+    """The application serving one tenant: contact-center paths, the api.8x8.com paths and
+    the Event Streaming WebSocket paths (`/ws/v2/...`, which the fault middleware passes
+    through untouched: `sb.events` has its own faults).
 
     Each simulated API keeps its state on the `Sandbox` (`sb.stats`, `sb.streaming`, ...),
     where tests reach its controls and ground truth; this only maps paths to it.
@@ -58,5 +63,7 @@ def build_app(sandbox: Services) -> ASGIApp:
         Route(EXTERNAL_IVR_PATH, sandbox.external_ivr.endpoint, methods=["GET", "POST"]),
         Route(RECORDINGS_PATH, sandbox.recordings.endpoint, methods=["GET", "DELETE"]),
         Route(RECORDING_CONTROL_PATH, sandbox.recording_control.endpoint, methods=["PUT"]),
+        WebSocketRoute(EVENTS_READER_PATH, EventsEndpoint(sandbox.events, "reader")),
+        WebSocketRoute(EVENTS_CONSUMER_PATH, EventsEndpoint(sandbox.events, "consumer")),
     ]
     return FaultMiddleware(Starlette(routes=routes), sandbox.faults)

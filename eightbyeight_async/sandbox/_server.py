@@ -20,6 +20,7 @@ import uvicorn
 from .._client import ContactCenter
 from ._app import build_app
 from ._truth import GroundTruth
+from .events._events_server import EventStreamingServer
 from .sapi._streaming import StreamingServer
 from .services._analytics import AnalyticsService
 from .services._attachments import AttachmentsService
@@ -55,7 +56,9 @@ class Sandbox:
     restores the initial state;
     `sb.faults` injects faults; `sb.open_connections` counts live sockets; `sb.streaming`
     runs the Streaming API (SAPI) on a simulated clock, `sapi_time_scale` simulated seconds
-    per real second (3600: a 60-minute session lasts one real second).
+    per real second (3600: a 60-minute session lasts one real second); `sb.events` runs
+    Event Streaming (Pulsar's WebSocket API) at `sb.events_url` on its own clock
+    (`events_time_scale`).
     """
 
     def __init__(
@@ -74,6 +77,7 @@ class Sandbox:
         token_ttl: float = 1800.0,
         port: int = 0,
         sapi_time_scale: float = 60.0,
+        events_time_scale: float = 60.0,
     ) -> None:
         spec = TenantSpec(
             seed=seed,
@@ -95,6 +99,7 @@ class Sandbox:
         self.recent_calls = RecentCallsService(self.tenant)
         self.schedules = SchedulesService(self.tenant)
         self.streaming = StreamingServer(self.tenant, seed=seed, time_scale=sapi_time_scale)
+        self.events = EventStreamingServer(self.tenant, seed=seed, time_scale=events_time_scale)
         self.recordings = RecordingsService(self.tenant, seed=seed)
         self.recording_control = RecordingControlService(self.tenant)
         self.callbacks = CallbacksService(self.tenant)
@@ -147,6 +152,11 @@ class Sandbox:
         return self.base_url
 
     @property
+    def events_url(self) -> str:
+        """The Event Streaming WebSocket host (`wss://pulsar-ws-use1.8x8.com` in production)."""
+        return f"ws://{LOOPBACK}:{self.port}"
+
+    @property
     def open_connections(self) -> int:
         """Client connections the server holds open right now (idle keep-alives included)."""
         return 0 if self._server is None else len(self._server.server_state.connections)
@@ -164,6 +174,8 @@ class Sandbox:
             "analytics_secret": credentials.analytics_secret,
             "recent_calls_api_key": credentials.recent_calls_api_key,
             "recent_calls_token": credentials.recent_calls_token,
+            "events_url": self.events_url,
+            "events_api_key": credentials.events_api_key,
         }
         return ContactCenter(**{**settings, **overrides})
 
@@ -174,8 +186,10 @@ class Sandbox:
         interaction data, External IVR actions, attachments, schedule delays, analytics jobs
         and controls, OAuth tokens, fault rules and request counters return to what a new
         `Sandbox` with the same arguments has; SAPI streams open now end cleanly and every
-        subscription, backlog, hold or pause is forgotten. The tenant data never changes.
-        Clients keep their connections (an OAuth client fetches a new token on its next 401).
+        subscription, backlog, hold or pause is forgotten; Event Streaming sessions close
+        (code 1000) and its topics, subscriptions, controls and counters are forgotten. The
+        tenant data never changes. Clients keep their connections (an OAuth client fetches a
+        new token on its next 401).
         """
         for service in (
             self.callbacks,
@@ -189,6 +203,7 @@ class Sandbox:
             self.analytics,
             self.tokens,
             self.streaming,
+            self.events,
         ):
             service.reset()
         self.faults.clear(counters=True)
@@ -209,6 +224,7 @@ class Sandbox:
             access_log=False,
             log_level="warning",
             timeout_graceful_shutdown=1,
+            ws="wsproto",  # the `websockets` implementation refuses Pulsar's close codes 1-8
         )
         server = uvicorn.Server(config)
         thread = threading.Thread(
@@ -226,14 +242,16 @@ class Sandbox:
             time.sleep(0.01)
 
     async def _serve(self, server: uvicorn.Server, sock: socket.socket) -> None:
-        async with self.streaming.serving():
+        async with self.streaming.serving(), self.events.serving():
             await server.serve(sockets=[sock])
 
     def stop(self) -> None:
-        """Stop serving (ending open SAPI streams), close the port and wait for the thread."""
+        """Stop serving (ending open SAPI streams and Event Streaming sessions), close the
+        port and wait for the thread."""
         server, thread, sock = self._server, self._thread, self._socket
         self._server = self._thread = None
         self.streaming.close_streams()
+        self.events.close_sessions()
         if server is not None:
             server.should_exit = True
         if thread is not None:

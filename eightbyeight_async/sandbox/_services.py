@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from .events._events_server import EventStreamingServer
 from .sapi._streaming import StreamingServer
 from .services._analytics import AnalyticsService
 from .services._attachments import AttachmentsService
@@ -33,6 +34,7 @@ class Services(Protocol):
     recent_calls: RecentCallsService
     schedules: SchedulesService
     streaming: StreamingServer
+    events: EventStreamingServer
     recordings: RecordingsService
     recording_control: RecordingControlService
     callbacks: CallbacksService

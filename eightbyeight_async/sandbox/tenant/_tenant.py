@@ -66,6 +66,8 @@ class Credentials:
     analytics_secret: str
     recent_calls_api_key: str
     recent_calls_token: str
+    events_api_key: str
+    """The Event Streaming key (`X-API-Key`), an `eght_…` key like Recent Calls'."""
 
     def __repr__(self) -> str:
         return f"Credentials(tenant_name={self.tenant_name!r})"
@@ -195,6 +197,7 @@ def _credentials(rng: random.Random, name: str | None) -> Credentials:
         analytics_secret=_hex(rng, 160),
         recent_calls_api_key=f"eght_{_hex(rng, 160)}",
         recent_calls_token=_hex(rng),
+        events_api_key=f"eght_{_hex(rng, 160)}",  # drawn last: the other secrets stay as they were
     )
 
 
