@@ -1,8 +1,8 @@
 """`python -m benchmarks [name ...]`: run the benchmarks, print one table of the headline
 figures (all measured in this run), and write every figure to benchmarks/results/summary.json.
 
-Names: pipeline, stats_export, stream_throughput, analytics_rows, rate_limited (default: all,
-in order).
+Names: pipeline, stats_export, stream_throughput, event_streaming, analytics_rows,
+rate_limited (default: all, in order).
 """
 
 from __future__ import annotations
@@ -13,13 +13,21 @@ from collections.abc import Awaitable, Callable
 
 import anyio
 
-from . import analytics_rows, bench_pipeline, rate_limited, stats_export, stream_throughput
+from . import (
+    analytics_rows,
+    bench_pipeline,
+    event_streaming,
+    rate_limited,
+    stats_export,
+    stream_throughput,
+)
 from ._harness import RESULTS_DIR
 
 BENCHMARKS: dict[str, Callable[[], Awaitable[dict[str, float]]]] = {
     "pipeline": bench_pipeline.main,
     "stats_export": stats_export.main,
     "stream_throughput": stream_throughput.main,
+    "event_streaming": event_streaming.main,
     "analytics_rows": analytics_rows.main,
     "rate_limited": rate_limited.main,
 }
@@ -30,7 +38,7 @@ HEADLINES = [
     ("stats_export", "a_speedup_default", "stats export, prefetch / sequential, 50 ms", "≥6"),
     ("stats_export", "b_sdk_over_raw", "typed records / raw dicts throughput", "≥0.7"),
     ("stats_export", "c_growth_mb", "export RSS growth, 20k → 200k records (MB)", "≈0"),
-    ("stream_throughput", "1_newline_json_sdk_over_raw", "SAPI typed / raw events/s, JSON", "≥0.3"),
+    ("stream_throughput", "1_newline_json_sdk_over_raw", "SAPI typed / raw events/s, JSON", "≥0.5"),
     ("stream_throughput", "1_newline_xml_sdk_over_raw", "SAPI typed / raw events/s, XML", "-"),
     (
         "stream_throughput",
@@ -40,6 +48,16 @@ HEADLINES = [
     ),
     ("stream_throughput", "2_reconnect_to_event_s_default_median", "drop → next event (s)", "-"),
     ("stream_throughput", "3_slow_consumer_peak_rss_growth_mb", "10x slow consumer RSS (MB)", "≈0"),
+    ("event_streaming", "1_sdk_over_raw", "Event Streaming typed / raw WebSocket events/s", "≥0.3"),
+    ("event_streaming", "1_sdk_typed_events_per_s", "Event Streaming typed events/s", "-"),
+    ("event_streaming", "2_drop_to_event_s_default_median", "ES drop → next event (s)", "-"),
+    ("event_streaming", "2_close_1000_to_event_s_default_median", "ES close → next event (s)", "-"),
+    (
+        "event_streaming",
+        "3_slow_consumer_peak_rss_growth_mb",
+        "ES 10x slow consumer RSS (MB)",
+        "≈0",
+    ),
     ("analytics_rows", "speedup", "report rows/s, job.rows() / sequential, 50 ms", "≥3"),
     ("analytics_rows", "download_peak_over_size", "download() peak memory / file size", "≪1"),
     ("rate_limited", "429_fixed_rate_over_limit", "60 req/s limit, 429, fixed: rate / R", "-"),

@@ -7,8 +7,15 @@ from typing import Any
 import uvicorn
 
 
-def serve(app: Any, port: int) -> None:
-    """Serve `app` on 127.0.0.1:`port` without access logs (they would cost server CPU)."""
+def serve(app: Any, port: int, **options: Any) -> None:
+    """Serve `app` on 127.0.0.1:`port` without access logs (they would cost server CPU);
+    `options` go to uvicorn (`ws="wsproto"` for a WebSocket server)."""
     uvicorn.run(
-        app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off"
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        **options,
     )

@@ -41,6 +41,8 @@ def environment(sb: Sandbox, **changes: str) -> dict[str, str]:
         "EIGHTBYEIGHT_ACTION_TOKEN": credentials.action_token,
         "EIGHTBYEIGHT_ANALYTICS_CLIENT_ID": credentials.analytics_client_id,
         "EIGHTBYEIGHT_ANALYTICS_SECRET": credentials.analytics_secret,
+        "EIGHTBYEIGHT_EVENTS_URL": sb.events_url,
+        "EIGHTBYEIGHT_EVENTS_API_KEY": credentials.events_api_key,
         **changes,
     }
 
@@ -316,6 +318,62 @@ def test_stream_needs_a_subscription(sb: Sandbox) -> None:
     result = CliRunner().invoke(program, ["stream"], env=environment(sb))
     assert result.exit_code == 2
     assert "--subscription-id" in result.output
+
+
+def test_stream_of_event_streaming_survives_a_drop_and_stops_cleanly_on_ctrl_c(
+    sb: Sandbox, tmp_path: pathlib.Path
+) -> None:
+    out = tmp_path / "events.jsonl"
+    process = spawn(sb, "stream", "--api", "events", "--start", "earliest", "--out", str(out))
+
+    def lines() -> int:
+        return len(out.read_text().splitlines()) if out.exists() else 0
+
+    wait_until(lambda: lines() >= 10, "the first events")
+    assert sb.events.drop() == 1
+    seen = lines()
+    wait_until(lambda: lines() >= seen + 10, "events after the reconnect")
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 0, stderr
+    ids = [e["message"]["message_id"] for e in jsonl(out)]  # type: ignore[index]
+    assert ids == [m.message_id for m in sb.events.log()][: len(ids)]
+    summary = re.search(r"([\d,]+) events, .* (\d+) reconnects, ([\d,]+) acks", stderr)
+    assert summary is not None, stderr
+    assert int(summary[1].replace(",", "")) == len(ids)
+    assert int(summary[2]) >= 1
+
+
+def test_stream_of_event_streaming_resumes_from_its_checkpoint(
+    sb: Sandbox, tmp_path: pathlib.Path
+) -> None:
+    out, checkpoint = tmp_path / "events.jsonl", tmp_path / "events.json"
+    sb.events.pause()
+    sb.events.emit(40)
+    common = ["stream", "--api", "events", "--start", "earliest", "--out", str(out)]
+    common += ["--checkpoint", str(checkpoint), "--max-events", "15"]
+    for _ in range(2):
+        result = CliRunner().invoke(program, common, env=environment(sb))
+        assert result.exit_code == 0, result.output
+    ids = [e["message"]["message_id"] for e in jsonl(out)]  # type: ignore[index]
+    assert ids == [m.message_id for m in sb.events.log()][:30]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "problem"),
+    [
+        (["--topic", "all"], "need --api events"),
+        (["--api", "events", "--subscription-id", "x"], "SAPI's"),
+    ],
+)
+def test_stream_options_belong_to_their_api(
+    sb: Sandbox, arguments: list[str], problem: str
+) -> None:
+    result = CliRunner().invoke(
+        program, ["stream", "--subscription-id", "s", *arguments], env=environment(sb)
+    )
+    assert result.exit_code == 2
+    assert problem in result.output
 
 
 # --- sandbox and demo -----------------------------------------------------------------------

@@ -362,3 +362,16 @@ async def test_a_consumer_resumes_at_its_durable_cursor(sb: Sandbox, cc: Contact
         rest = await _take(events, 3)
     ids = [e.message_id for e in first + rest]
     assert ids == [m.message_id for m in sb.events.log()]
+
+
+async def test_events_work_whichever_transport_sends_the_requests(
+    sb: Sandbox, transport: str
+) -> None:
+    sb.events.pause()
+    sb.events.emit(5)
+    async with (
+        sb.client(transport=transport) as cc,
+        cc.events.subscribe(start="earliest") as events,
+    ):
+        taken = await _take(events, 5)
+    assert [e.message_id for e in taken] == [m.message_id for m in sb.events.log()]

@@ -35,6 +35,12 @@ CASES = [
         ["--seconds", "2", "--checkpoint", "sapi.json"],
         r"[1-9]\d* events \(.*\), 0 duplicates dropped, 0 reconnects; checkpoint in sapi.json",
     ),
+    (
+        "event_streaming_consumer.py",
+        ["--seconds", "2", "--checkpoint", "events.json"],
+        r"[1-9]\d* events \(.*\), 0 duplicates dropped, \d+ acks, 0 reconnects; last message "
+        r"\S+; checkpoint in events.json",
+    ),
 ]
 
 

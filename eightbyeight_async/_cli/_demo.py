@@ -15,11 +15,10 @@ from rich.table import Table
 
 from .._client import ContactCenter
 from .._retry import RetryPolicy
-from .._streaming._subscription import EventStream
 from ..sandbox import Sandbox
 from ._export import ExportState, export_stats
 from ._main import Settings, fail, program, run
-from ._stream import stream_events
+from ._stream import Stream, stream_events
 
 DEMO_SUBSCRIPTION = "eightbyeight-demo"
 RECONNECT_AFTER_EVENTS = 25
@@ -110,12 +109,12 @@ async def _analytics_report(
 
 async def _consume_events(
     cc: ContactCenter, sb: Sandbox, out_dir: pathlib.Path, seconds: float, console: Console
-) -> tuple[pathlib.Path, EventStream]:
+) -> tuple[pathlib.Path, Stream]:
     out = out_dir / "events.jsonl"
     console.print(f"consuming SAPI events for {seconds:g}s, through a forced reconnect")
     dropped = False
 
-    def force_reconnect(events: EventStream) -> None:
+    def force_reconnect(events: Stream) -> None:
         nonlocal dropped
         if not dropped and events.stats.events >= RECONNECT_AFTER_EVENTS:
             dropped = sb.streaming.drop() > 0

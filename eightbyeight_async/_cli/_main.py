@@ -32,6 +32,7 @@ CREDENTIAL_OPTIONS = (
     "analytics_client_id",
     "analytics_secret",
     "tenant_info",
+    "events_url",
 )
 """Flags that override the `EIGHTBYEIGHT_*` variable of the same name (prefer the variables
 for secrets: command lines are visible to other users of the machine)."""

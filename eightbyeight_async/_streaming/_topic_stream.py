@@ -34,7 +34,6 @@ from ._topic_delivery import ConsumerTracker, ReaderTracker
 from ._topic_frames import read_frame
 from ._websocket import (
     CloseCode,
-    ConnectionBroken,
     WebSocket,
     WebSocketDisconnect,
     WebSocketInvalidTypeReceived,
@@ -46,6 +45,11 @@ logger = logging.getLogger("eightbyeight_async.events")
 
 _SLACK = 64
 """Buffer room beyond the ack window (control frames, a server that overshoots)."""
+_ACK_BATCH = 64
+"""Acks sent in one write (fewer for a small window: a quarter of it, so the server always
+has room to go on); a write per ack would cost more than reading the message."""
+_ACK_DELAY = 0.05
+"""Seconds an ack waits at most for its batch (a quiet topic still acknowledges promptly)."""
 _CLOSING_ACK_SECONDS = 1.0
 
 
@@ -127,6 +131,10 @@ class TopicStream:
         self._generation = 0
         self._bytes_before = 0
         self._last_returned: _Delivery | None = None
+        self._acks: list[str] = []
+        self._acks_generation = 0
+        self._ack_batch = max(1, min(_ACK_BATCH, window // 4))
+        self._flushing = anyio.Lock()
         self._failure: BaseException | None = None
         self._closed = False
 
@@ -148,12 +156,17 @@ class TopicStream:
         return self
 
     async def __anext__(self) -> StreamEvent:
-        await self._acknowledge()
+        self._acknowledge()
+        if len(self._acks) >= self._ack_batch:
+            await self._flush_acks()
         if self._failure is not None:
             raise self._failure
         if self._closed:
             raise StopAsyncIteration
-        item = await self._receive.receive()
+        try:
+            item = self._receive.receive_nowait()
+        except anyio.WouldBlock:
+            item = await self._receive.receive()
         if isinstance(item, _Failure):
             self._failure = item.error
             raise item.error
@@ -177,13 +190,15 @@ class TopicStream:
             )
         self._last_returned = None
         self._tracker.forget(item.message_id)
+        await self._flush_acks()
         frame = {"type": "negativeAcknowledge", "messageId": item.message_id}
-        await self._send_on(item.generation, json.dumps(frame))
+        await self._send_on(item.generation, [json.dumps(frame)])
 
     # --- delivery: acknowledgements and checkpoints ---------------------------------------
 
-    async def _acknowledge(self) -> None:
-        """The caller came back for more: the event returned last was received."""
+    def _acknowledge(self) -> None:
+        """The caller came back for more: the event returned last was received. Save the
+        checkpoint and queue the ack (sent with the batch)."""
         item, self._last_returned = self._last_returned, None
         if item is None or item.message_id is None:
             return
@@ -191,8 +206,33 @@ class TopicStream:
             self._checkpoint.last_message_id = item.message_id
             self._dirty = True
             self.save_checkpoint()
-        if await self._send_on(item.generation, _ack_frame(item.message_id)):
-            self.stats.acks += 1
+        self._queue_ack(item.generation, item.message_id)
+
+    def _queue_ack(self, generation: int, message_id: str) -> None:
+        """Queue an ack for connection `generation`, if it is still the open one (acks of a
+        connection that ended are dropped: the server forgot its window)."""
+        if generation != self._generation or self._websocket is None:
+            return
+        if generation != self._acks_generation:
+            self._acks, self._acks_generation = [], generation
+        self._acks.append(_ack_frame(message_id))
+
+    async def keep_acknowledging(self) -> None:
+        """Send the acks waiting for their batch every `_ACK_DELAY` seconds (a background
+        task beside the connection loop)."""
+        while True:
+            await anyio.sleep(_ACK_DELAY)
+            await self._flush_acks()
+
+    async def _flush_acks(self) -> None:
+        """Send the queued acks; one flush at a time, so that closing waits for a batch
+        already on its way instead of cancelling it."""
+        if not self._acks:
+            return
+        async with self._flushing:
+            frames, self._acks = self._acks, []
+            if frames and await self._send_on(self._acks_generation, frames):
+                self.stats.acks += len(frames)
 
     def save_checkpoint(self) -> None:
         """Write the checkpoint now if it changed (done after every received event)."""
@@ -200,23 +240,24 @@ class TopicStream:
             self._store.save(self._checkpoint)
             self._dirty = False
 
-    async def _send_on(self, generation: int, text: str) -> bool:
-        """Send `text` on connection `generation` if it is still the open one."""
+    async def _send_on(self, generation: int, frames: list[str]) -> bool:
+        """Send `frames` on connection `generation` if it is still the open one."""
         websocket = self._websocket
         if websocket is None or generation != self._generation:
             return False
         try:
-            await websocket.send_text(text)
+            await websocket.send_texts(frames)
         except Exception as exc:  # the connection is ending; the loop sees why
-            logger.debug("Event Streaming frame not sent on a closing connection: %r", exc)
+            logger.debug("Event Streaming frames not sent on a closing connection: %r", exc)
             return False
         return True
 
     async def aclose(self) -> None:
         """The caller left: what it received last counts as delivered; save and
         acknowledge it (briefly: a connection that cannot take the ack is ending anyway)."""
+        self._acknowledge()
         with anyio.move_on_after(_CLOSING_ACK_SECONDS):
-            await self._acknowledge()
+            await self._flush_acks()
         self.save_checkpoint()
         self._closed = True
 
@@ -302,19 +343,20 @@ class TopicStream:
     async def _read(self, websocket: WebSocket) -> CloseCode:
         """Read frames into the buffer until the connection ends; say how it ended."""
         generation = self._generation
-        while True:
-            try:
-                text = await websocket.receive_text()
-            except WebSocketDisconnect as exc:
-                return websocket.close_code(exc)
-            except WebSocketNetworkError:
-                return CloseCode(1006, "the connection broke, or a ping went unanswered")
-            except ConnectionBroken as exc:
-                return CloseCode(1006, str(exc))
-            except WebSocketInvalidTypeReceived:
-                text = "<a binary frame>"
-            self.stats.bytes = self._bytes_before + websocket.bytes_read
-            await self._take(text, generation)
+        with anyio.CancelScope() as reading:
+            websocket.on_broken(reading.cancel)  # a failed send ends the session silently
+            while True:
+                try:
+                    text = await websocket.receive_text()
+                except WebSocketDisconnect as exc:
+                    return websocket.close_code(exc)
+                except WebSocketNetworkError:
+                    return CloseCode(1006, "the connection broke, or a ping went unanswered")
+                except WebSocketInvalidTypeReceived:
+                    text = "<a binary frame>"
+                self.stats.bytes = self._bytes_before + websocket.bytes_read
+                await self._take(text, generation)
+        return CloseCode(1006, f"a frame could not be sent: {websocket.broken!r}")
 
     async def _take(self, text: str, generation: int) -> None:
         frame = read_frame(text)
@@ -326,8 +368,8 @@ class TopicStream:
             verdict = self._tracker.accept(frame.message_id)
             if verdict.duplicate:
                 self.stats.duplicates_dropped += 1
-                if await self._send_on(generation, _ack_frame(frame.message_id)):
-                    self.stats.acks += 1
+                self._queue_ack(generation, frame.message_id)
+                await self._flush_acks()  # at once: the caller may be waiting on the window
                 return
             if verdict.missed:
                 self.stats.gaps += 1
@@ -337,7 +379,11 @@ class TopicStream:
             logger.warning(
                 "Event Streaming frame unreadable (%s); delivered as MalformedEvent", event.reason
             )
-        await self._send.send(_Delivery(event, frame.message_id, generation))
+        delivery = _Delivery(event, frame.message_id, generation)
+        try:
+            self._send.send_nowait(delivery)
+        except anyio.WouldBlock:
+            await self._send.send(delivery)
 
 
 def _ack_frame(message_id: str) -> str:
@@ -356,6 +402,7 @@ async def running(stream: TopicStream) -> AsyncIterator[TopicStream]:
     failure: BaseException | None = None
     async with anyio.create_task_group() as task_group:
         task_group.start_soon(stream.run)
+        task_group.start_soon(stream.keep_acknowledging)
         try:
             yield stream
         except BaseException as exc:

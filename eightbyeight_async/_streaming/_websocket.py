@@ -17,7 +17,7 @@ import base64
 import contextlib
 import secrets
 import struct
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import anyio
@@ -30,6 +30,7 @@ from .._redact import redact_url
 try:
     import httpx_ws
     from httpx_ws import WebSocketDisconnect, WebSocketInvalidTypeReceived, WebSocketNetworkError
+    from wsproto.events import TextMessage
 except ImportError:  # pragma: no cover - exercised only without the extra
     httpx_ws = None  # type: ignore[assignment]
     WebSocketDisconnect = WebSocketInvalidTypeReceived = WebSocketNetworkError = Exception  # type: ignore[assignment,misc]
@@ -79,10 +80,12 @@ class CloseCode:
 
 
 class _TailRecorder:
-    """An httpcore network stream that remembers the last bytes read from it."""
+    """An httpcore network stream that remembers the last bytes read from it, and lets one
+    writer at a time through (httpx-ws's own frames and the SDK's batched acks)."""
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
+        self._writing = anyio.Lock()
         self.tail = b""
         self.bytes_read = 0
 
@@ -93,7 +96,8 @@ class _TailRecorder:
         return data
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:  # noqa: ASYNC109
-        await self._stream.write(buffer, timeout)
+        async with self._writing:
+            await self._stream.write(buffer, timeout)
 
     async def aclose(self) -> None:
         await self._stream.aclose()
@@ -104,7 +108,6 @@ class _TailRecorder:
 
 __all__ = [
     "CloseCode",
-    "ConnectionBroken",
     "WebSocket",
     "WebSocketDisconnect",
     "WebSocketInvalidTypeReceived",
@@ -114,42 +117,41 @@ __all__ = [
 ]
 
 
-class ConnectionBroken(Exception):
-    """A frame could not be sent: the connection is gone (the read that waited is ended)."""
-
-
 class WebSocket:
     """An open session: receive text frames, send text frames, say how it ended."""
 
     def __init__(self, session: Any, recorder: _TailRecorder) -> None:
         self._session = session
         self._recorder = recorder
-        self._receiving: anyio.CancelScope | None = None
-        self._broken: BaseException | None = None
+        self._on_broken: list[Callable[[], object]] = []
+        self.broken: BaseException | None = None
+        """Why a send failed (the connection is gone), else None."""
 
     @property
     def bytes_read(self) -> int:
         """Bytes read from the connection so far (frames and their headers)."""
         return self._recorder.bytes_read
 
-    async def receive_text(self) -> str:
-        """The next text frame; raises httpx_ws.WebSocketDisconnect or
-        WebSocketNetworkError, or ConnectionBroken once a send failed."""
-        with anyio.CancelScope() as self._receiving:
-            if self._broken is None:
-                text: str = await self._session.receive_text()
-                return text
-        raise ConnectionBroken(f"a frame could not be sent: {self._broken!r}")
+    def on_broken(self, callback: Callable[[], object]) -> None:
+        """Call `callback` when a send fails. httpx-ws then ends the session without a word
+        to a read waiting meanwhile: the reader cancels that read with this."""
+        self._on_broken.append(callback)
 
-    async def send_text(self, text: str) -> None:
-        """Send a frame. A failed send ends the session (httpx-ws closes it) without a word
-        to a read waiting meanwhile, so that read is ended here."""
+    async def receive_text(self) -> str:
+        """The next text frame; raises httpx_ws.WebSocketDisconnect or WebSocketNetworkError."""
+        text: str = await self._session.receive_text()
+        return text
+
+    async def send_texts(self, texts: list[str]) -> None:
+        """Send text frames in one write (acks come in batches: a write each would cost more
+        than reading the messages they acknowledge)."""
         try:
-            await self._session.send_text(text)
+            data = b"".join(self._session.connection.send(TextMessage(text)) for text in texts)
+            await self._recorder.write(data)
         except Exception as exc:
-            self._broken = exc
-            if self._receiving is not None:
-                self._receiving.cancel()
+            self.broken = exc
+            for callback in self._on_broken:
+                callback()
             raise
 
     def close_code(self, error: Exception) -> CloseCode:

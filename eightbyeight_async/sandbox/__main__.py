@@ -55,7 +55,9 @@ def serve_forever(sandbox: Sandbox, *, latency: float = 0.0) -> None:
         print(f"EIGHTBYEIGHT_ANALYTICS_CLIENT_ID={credentials.analytics_client_id}")
         print(f"EIGHTBYEIGHT_ANALYTICS_SECRET={credentials.analytics_secret}")
         print(f"EIGHTBYEIGHT_RECENT_CALLS_API_KEY={credentials.recent_calls_api_key}")
-        print(f"EIGHTBYEIGHT_RECENT_CALLS_TOKEN={credentials.recent_calls_token}", flush=True)
+        print(f"EIGHTBYEIGHT_RECENT_CALLS_TOKEN={credentials.recent_calls_token}")
+        print(f"EIGHTBYEIGHT_EVENTS_URL={sb.events_url}")
+        print(f"EIGHTBYEIGHT_EVENTS_API_KEY={credentials.events_api_key}", flush=True)
         try:
             threading.Event().wait()
         except KeyboardInterrupt:
