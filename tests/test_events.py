@@ -375,3 +375,18 @@ async def test_events_work_whichever_transport_sends_the_requests(
     ):
         taken = await _take(events, 5)
     assert [e.message_id for e in taken] == [m.message_id for m in sb.events.log()]
+
+
+@pytest.mark.parametrize(("ping_interval", "closed"), [(PING, False), (3600.0, True)])
+async def test_pings_keep_a_quiet_session_from_the_idle_close(
+    sb: Sandbox, cc: ContactCenter, ping_interval: float, closed: bool
+) -> None:
+    async with cc.events.subscribe(ping_interval=ping_interval, reconnect=FAST) as events:
+        await sb.events.wait_open()
+        for _ in range(2):  # 2 x 200 simulated seconds: past the 300 s idle timeout
+            sb.events.advance(200)
+            await anyio.sleep(4 * PING)
+        sb.events.emit(1)
+        await _take(events, 1)
+    assert (events.stats.reconnects > 0) is closed
+    assert ((1001, "Idle timeout") in sb.events.closes) is closed
