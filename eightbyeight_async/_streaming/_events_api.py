@@ -36,8 +36,8 @@ from ._checkpoint import Checkpoint, CheckpointStore
 from ._message_id import MessageId, MessageIdError
 from ._options import ReconnectPolicy
 from ._topic_delivery import ConsumerTracker, ReaderTracker
-from ._topic_stream import TopicEndpoint, TopicStream, running
-from ._websocket import require_websockets
+from ._topic_stream import TopicStream, running
+from ._websocket import TopicEndpoint, require_websockets
 
 SubscriptionType = Literal["Exclusive", "Failover", "Shared", "Key_Shared"]
 SUBSCRIPTION_TYPES = ("Exclusive", "Failover", "Shared", "Key_Shared")

@@ -17,11 +17,9 @@ import logging
 import random
 import time
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager
 
 import anyio
 import attrs
-import httpx
 
 from .._errors import APIConnectionError, APIStatusError, InvalidArgumentError
 from .._retry import is_permanent
@@ -34,11 +32,11 @@ from ._topic_delivery import ConsumerTracker, ReaderTracker
 from ._topic_frames import read_frame
 from ._websocket import (
     CloseCode,
+    TopicEndpoint,
     WebSocket,
     WebSocketDisconnect,
     WebSocketInvalidTypeReceived,
     WebSocketNetworkError,
-    open_websocket,
 )
 
 logger = logging.getLogger("eightbyeight_async.events")
@@ -51,39 +49,6 @@ has room to go on); a write per ack would cost more than reading the message."""
 _ACK_DELAY = 0.05
 """Seconds an ack waits at most for its batch (a quiet topic still acknowledges promptly)."""
 _CLOSING_ACK_SECONDS = 1.0
-
-
-@attrs.frozen
-class TopicEndpoint:
-    """Where and how a topic's connections are opened."""
-
-    client: httpx.AsyncClient
-    url: str
-    """The topic's reader or consumer URL, in its http(s):// form, without a query."""
-    topic: str
-    """`persistent://{tenant}/{namespace}/{topic}`: for messages and the checkpoint."""
-    headers: dict[str, str] = attrs.field(repr=False)
-    params: dict[str, str]
-    start: str | None
-    """A reader's `messageId` when there is nothing to resume from; None for a consumer."""
-    ping_interval: float
-    ping_timeout: float
-    connect_timeout: float
-    max_message_bytes: int
-
-    def open(self, resume_from: str | None) -> AbstractAsyncContextManager[WebSocket]:
-        params = dict(self.params)
-        if self.start is not None:
-            params["messageId"] = resume_from or self.start
-        return open_websocket(
-            self.client,
-            str(httpx.URL(self.url, params=params)),
-            self.headers,
-            connect_timeout=self.connect_timeout,
-            ping_interval=self.ping_interval,
-            ping_timeout=self.ping_timeout,
-            max_message_bytes=self.max_message_bytes,
-        )
 
 
 @attrs.frozen

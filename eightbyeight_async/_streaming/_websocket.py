@@ -1,6 +1,7 @@
 """One Event Streaming WebSocket: the upgrade over the client's httpx pool, and its end.
 
-`open_websocket(client, url, api_key, ...)` performs the upgrade itself (so a refused upgrade
+`TopicEndpoint.open(resume_from)` (the topic's URL, key and query) calls
+`open_websocket(client, url, headers, ...)`, which performs the upgrade itself (so a refused upgrade
 keeps its status and text reason, which become the SDK's errors) and runs an
 `httpx_ws.AsyncWebSocketSession` (wsproto on anyio: asyncio and trio) on the upgraded
 connection, pinging to keep the proxy from closing an idle session.
@@ -18,6 +19,7 @@ import contextlib
 import secrets
 import struct
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import anyio
@@ -108,6 +110,7 @@ class _TailRecorder:
 
 __all__ = [
     "CloseCode",
+    "TopicEndpoint",
     "WebSocket",
     "WebSocketDisconnect",
     "WebSocketInvalidTypeReceived",
@@ -237,3 +240,36 @@ async def _refused(response: httpx.Response) -> APIStatusError:
         body=body or response.reason_phrase,
         headers=dict(response.headers),
     )
+
+
+@attrs.frozen
+class TopicEndpoint:
+    """Where and how a topic's connections are opened."""
+
+    client: httpx.AsyncClient
+    url: str
+    """The topic's reader or consumer URL, in its http(s):// form, without a query."""
+    topic: str
+    """`persistent://{tenant}/{namespace}/{topic}`: for messages and the checkpoint."""
+    headers: dict[str, str] = attrs.field(repr=False)
+    params: dict[str, str]
+    start: str | None
+    """A reader's `messageId` when there is nothing to resume from; None for a consumer."""
+    ping_interval: float
+    ping_timeout: float
+    connect_timeout: float
+    max_message_bytes: int
+
+    def open(self, resume_from: str | None) -> AbstractAsyncContextManager[WebSocket]:
+        params = dict(self.params)
+        if self.start is not None:
+            params["messageId"] = resume_from or self.start
+        return open_websocket(
+            self.client,
+            str(httpx.URL(self.url, params=params)),
+            self.headers,
+            connect_timeout=self.connect_timeout,
+            ping_interval=self.ping_interval,
+            ping_timeout=self.ping_timeout,
+            max_message_bytes=self.max_message_bytes,
+        )
