@@ -7,6 +7,8 @@ One entry point per family, one shape: a method that takes what identifies the l
     sb.truth.stats("agents/fred/interactions", d="today-7d,today", media_type="T")
     sb.truth.recent_calls(duration="allhistory", tenantAgents=["fred"])
     sb.truth.analytics_rows(report_id)
+    sb.truth.detailed_rows(type=..., start=..., end=..., timezone="UTC", search=[...])
+    sb.truth.interaction_ids(start, end)
     sb.truth.streaming(subscription_id)
 
 The statistics truth selects with a plain filter over the tenant's records (membership,
@@ -14,8 +16,9 @@ The statistics truth selects with a plain filter over the tenant's records (memb
 it shares with them only the record views (how a stored record is shown) and the 30-minute
 aggregates computed from the tenant. Recent Calls are filtered in `_truth_calls`, apart from
 the service's search. Analytics rows are rebuilt from the tenant and the report's spec (not
-read from the job the server pages). SAPI events are the subscription's log: what the
-server routed to it (delivered, stored or lost), in order.
+read from the job the server pages); detailed rows from the tenant and a create body built
+from the keywords, whatever reports the server holds. SAPI events are the subscription's log:
+what the server routed to it (delivered, stored or lost), in order.
 """
 
 from __future__ import annotations
@@ -32,6 +35,11 @@ from .services._date_param import DateParamError, date_window, zone_named
 from .services._index import StatsIndex
 from .services._stats import StatsQueryError, split_format
 from .tenant._analytics_data import ReportData
+from .tenant._detailed_catalogue import INTERACTION_DETAILS
+from .tenant._detailed_data import DetailedData
+from .tenant._detailed_rules import parse_detailed_spec
+from .tenant._detailed_script_paths import ScriptPathsData
+from .tenant._detailed_truth import detailed_body, interactions_created
 from .tenant._entities import Record, WireRecord
 from .tenant._tenant import Tenant
 from .tenant._tenant_world import QUEUED_TYPES
@@ -232,7 +240,46 @@ class GroundTruth:
         report = self.sandbox.analytics.report(report_id)
         if report is None:
             raise KeyError(f"no report {report_id}")
-        return [dict(row) for row in ReportData(self.tenant, report.data.spec).rows()]
+        data = report.data
+        if isinstance(data, ScriptPathsData):
+            return [dict(row) for row in ScriptPathsData(self.tenant, data.spec).rows()]
+        return [dict(row) for row in ReportData(self.tenant, data.spec).rows()]
+
+    def detailed_rows(
+        self,
+        type: str = INTERACTION_DETAILS,
+        *,
+        start: dt.datetime | str,
+        end: dt.datetime | str,
+        timezone: str | None = "UTC",
+        search: list[dict[str, Any]] | None = None,
+        metrics: list[str] | None = None,
+        intraday: tuple[str, str] | None = None,
+        include_participants: bool = False,
+        report_settings: dict[str, Any] | None = None,
+        duration_text: bool | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every row a detailed report of these settings serves, in page order, as the wire
+        carries them (the pages of `POST /detailed-reports` concatenated).
+
+        The keywords are the create body's: `search` its `searchQuery` entries, `intraday`
+        `(start, end)` as `hh:mm:ss`, `timezone` None for the tenant's default (what the
+        server uses when the body has none; note the default here is UTC). `duration_text`
+        None follows `sb.analytics.duration_text`. RequestRejected for a body the server
+        refuses."""
+        text = self.sandbox.analytics.duration_text if duration_text is None else duration_text
+        body = detailed_body(
+            type, start, end, timezone, search, metrics, intraday, include_participants
+        )
+        body["reportSettings"] = report_settings or {}
+        data = DetailedData(self.tenant, parse_detailed_spec(body, self.tenant))
+        return list(data.all_rows(text))
+
+    def interaction_ids(self, start: dt.datetime | str, end: dt.datetime | str) -> list[str]:
+        """The ids of every interaction created in `[start, end)`, in the detailed reports'
+        order: what one interaction-details report of that range (no search, no intraday
+        window) serves as its `interactionId` items."""
+        return interactions_created(self.tenant, start, end)
 
     def recordings(self, listing: str, interaction_guid: str | None = None) -> list[dict[str, Any]]:
         """Every record of a recordings listing the tenant still has ("files", "transcripts"),

@@ -12,6 +12,21 @@ IN_PROGRESS status answers), `tenant_ids` (a multi-tenant customer: `X-Tenant-In
 Where the document is silent, the sandbox's choices: data, download and links of a report that
 is not DONE answer 400; `size` above 1000 is a 400; `X-Total-Elements` is the report's true row
 count, `X-Total-Pages` counts only the pages the 10,000-row cap serves.
+
+v8 only (v7 answers as before): the catalogue adds the summary metrics `parked`,
+`assignedInteractions`, `avgFocusTime`, `focusTime`, `parkDuration`, the two detailed types
+and `script-paths` (`_detailed_catalogue`); `POST /detailed-reports` and its `/data` pages
+(`_detailed_reports`); `GET /{id}`, the details of a summary or detailed report (ids are
+shared): the create body as posted, `"id"` a string; `script-paths` created by the summary
+`POST` (rules: `_detailed_script_paths`), its status `Link` and links naming only the
+download, its `/data` a 400 and its download CSV only (an XLSX `Accept` is a 406).
+
+Controls of the detailed reports: `fail_detailed` (the next n detailed reports end FAILED
+with `fail_reason`), `detailed_body_as_array` (create answers the array form),
+`duration_text` (durations served as the older `"0:00:41"` text instead of milliseconds,
+read when a page is served). Faults on one report's pages are `sb.faults` rules on its
+path, e.g. `sb.faults.status("*/detailed-reports/2710193/data", 503, count=2)`. Ground
+truth: `sb.truth.detailed_rows(...)` and `sb.truth.interaction_ids(start, end)`.
 """
 
 from __future__ import annotations
@@ -37,10 +52,13 @@ try:  # the `speedups` extra renders pages ~10x faster
 except ImportError:  # pragma: no cover - depends on the installation
     orjson = None  # type: ignore[assignment]
 
-from ..tenant._analytics_data import REPORT_TYPES, ReportData
+from ..tenant._analytics_data import ReportData, report_types
 from ..tenant._analytics_rules import RequestRejected, parse_report_spec
+from ..tenant._detailed_catalogue import SCRIPT_PATHS
+from ..tenant._detailed_script_paths import ScriptPathsData, parse_script_paths_spec
 from ..tenant._tenant import Tenant
 from ._auth import TokenIssuer
+from ._detailed_reports import DetailedReports, detailed_answer
 
 JSON_CAP = 10_000
 """Rows the JSON data pages serve at most (the document's cap); downloads have all."""
@@ -61,7 +79,9 @@ PATH = "/analytics/cc/{version}/historical-metrics{rest:path}"
 REGION_PATH = "/{region}" + PATH
 
 _REST = re.compile(
-    r"^(?:/report-types(?:/(?P<type>[^/]+))?|/(?P<id>[0-9]+)/(?P<op>status|data|download|links))?/?$"
+    r"^(?:/report-types(?:/(?P<type>[^/]+))?"
+    r"|/(?P<detailed>detailed-reports)(?:/(?P<did>[0-9]+)/data)?"
+    r"|/(?P<id>[0-9]+)(?:/(?P<op>status|data|download|links))?)?/?$"
 )
 
 
@@ -71,11 +91,13 @@ class Report:
 
     id: int
     title: str
-    data: ReportData
+    data: ReportData | ScriptPathsData
     ready_at: float
     fails: bool
     held: bool = False
     """Stays IN_PROGRESS, whatever the time, until `AnalyticsService.release()`."""
+    request: dict[str, Any] = attrs.field(factory=dict)
+    """The create body as posted (`GET /{id}` echoes it)."""
 
     _pages: dict[tuple[int, int], bytes] = attrs.field(factory=dict)
 
@@ -98,8 +120,9 @@ class Report:
         return "FAILED" if self.fails else "DONE"
 
 
-class AnalyticsService:
-    """The analytics state of one sandbox: report jobs, their controls and ground truth."""
+class AnalyticsService(DetailedReports):
+    """The analytics state of one sandbox: report jobs, their controls and ground truth (the
+    detailed reports' half in `DetailedReports`)."""
 
     def __init__(self, tenant: Tenant, tokens: TokenIssuer) -> None:
         self.tenant = tenant
@@ -126,17 +149,24 @@ class AnalyticsService:
         with self._lock:
             self._ids = itertools.count(FIRST_REPORT_ID)
             self._reports: dict[int, Report] = {}
+        self.reset_detailed()
         self.status_checks = 0
 
-    def create(self, body: Any) -> Report:
+    def create(self, body: Any, version: str = "v8") -> Report:
         """Start a report job from a create-report body; RequestRejected when it is invalid."""
-        spec = parse_report_spec(body, self.tenant)
-        data = ReportData(self.tenant, spec)
+        data: ReportData | ScriptPathsData
+        if version == "v8" and isinstance(body, dict) and body.get("type") == SCRIPT_PATHS:
+            paths = parse_script_paths_spec(body, self.tenant)
+            title, data = paths.title, ScriptPathsData(self.tenant, paths)
+        else:
+            spec = parse_report_spec(body, self.tenant, version)
+            title, data = spec.title, ReportData(self.tenant, spec)
         with self._lock:
             ready_at = time.monotonic() + self.delay
             report = Report(
-                next(self._ids), spec.title, data, ready_at, self.fail_reports, self.hold_reports
+                next(self._ids), title, data, ready_at, self.fail_reports, self.hold_reports
             )
+            report.request = dict(body)
             self._reports[report.id] = report
         return report
 
@@ -171,12 +201,32 @@ class AnalyticsApi:
         if refused is not None:
             return refused
         base = str(request.url).split("/historical-metrics")[0] + "/historical-metrics"
+        version = params["version"]
+        if match["detailed"] is not None:
+            if version != "v8":
+                return _error(404, "Not found")
+            return await detailed_answer(request, self.service, match["did"], base, _dumps)
         if match["id"] is None:
-            return await self._types_or_create(request, match["type"], params["rest"], base)
+            return await self._types_or_create(
+                request, match["type"], params["rest"], base, version
+            )
+        if match["op"] is None:
+            return self._details(request, match["id"], version)
         report = self.service.report(match["id"])
         if report is None or request.method != "GET":
             return _error(404, f"report {match['id']} not found")
         return await self._report_operation(request, report, match["op"], base)
+
+    def _details(self, request: Request, report_id: str, version: str) -> Response:
+        if version != "v8" or request.method != "GET":
+            return _error(404, "Not found")
+        detailed = self.service.detailed(report_id)
+        if detailed is not None:
+            return JSONResponse(detailed.details())
+        report = self.service.report(report_id)
+        if report is None:
+            return _error(404, f"report {report_id} not found")
+        return JSONResponse({**report.request, "id": str(report.id)})
 
     def _check_tenant(self, request: Request) -> Response | None:
         allowed = self.service.tenant_ids
@@ -188,22 +238,23 @@ class AnalyticsApi:
         return None if given in allowed else _error(400, WRONG_TENANT)
 
     async def _types_or_create(
-        self, request: Request, type_name: str | None, rest: str, base: str
+        self, request: Request, type_name: str | None, rest: str, base: str, version: str
     ) -> Response:
         if request.method == "POST":
             if rest.strip("/"):
                 return _error(405, "Method not allowed")
             try:
-                report = self.service.create(json.loads(await request.body()))
+                report = self.service.create(json.loads(await request.body()), version)
             except (ValueError, RequestRejected) as exc:
                 return _error(400, f"Bad request: {exc}")
             link = f'<{base}/{report.id}/status>; rel="status"'
             return JSONResponse(_state(report), headers={"Link": link})
         if not rest.strip("/"):
             return _error(405, "Method not allowed")
+        catalogue = report_types(version)
         if type_name is None:
-            return JSONResponse(list(REPORT_TYPES))
-        found = next((t for t in REPORT_TYPES if t["type"] == type_name), None)
+            return JSONResponse(list(catalogue))
+        found = next((t for t in catalogue if t["type"] == type_name), None)
         return JSONResponse(found) if found else _error(404, f"unknown report type {type_name}")
 
     async def _report_operation(
@@ -218,6 +269,8 @@ class AnalyticsApi:
                     f'<{base}/{report.id}/data?page=0&size={DEFAULT_PAGE_SIZE}>; rel="data", '
                     f'<{base}/{report.id}/download>; rel="download"'
                 )
+                if isinstance(report.data, ScriptPathsData):
+                    headers["Link"] = f'<{base}/{report.id}/download>; rel="download"'
             elif status == "IN_PROGRESS" and self.service.retry_after is not None:
                 headers["Retry-After"] = f"{self.service.retry_after:g}"
             return JSONResponse(_state(report), headers=headers)
@@ -226,6 +279,8 @@ class AnalyticsApi:
         if status != "DONE":
             return _error(400, f"Bad request: report {report.id} is {status}, not DONE")
         if op == "data":
+            if isinstance(report.data, ScriptPathsData):
+                return _error(400, f"Bad request: {SCRIPT_PATHS} reports are CSV downloads only")
             return _data_page(request, report, base)
         return await self._download(request, report)
 
@@ -237,6 +292,8 @@ class AnalyticsApi:
             kind, media = "xlsx", XLSX_TYPE
         else:
             return _error(406, "Accept text/csv or text/xlsx")
+        if kind == "xlsx" and isinstance(report.data, ScriptPathsData):
+            return _error(406, f"{SCRIPT_PATHS} reports download as text/csv only")
         default = f'attachment; filename="{report.title}.{kind}"'
         disposition = self.service.content_disposition or default
         headers = {"Content-Disposition": disposition}
@@ -262,7 +319,7 @@ def _state(report: Report) -> dict[str, Any]:
 
 def _links(report: Report, base: str, status: str) -> list[dict[str, str]]:
     links = [{"relation": "status", "link": f"{base}/{report.id}/status"}]
-    if status == "DONE":
+    if status == "DONE" and not isinstance(report.data, ScriptPathsData):
         data = f"{base}/{report.id}/data?page=0&size={DEFAULT_PAGE_SIZE}"
         links.append({"relation": "data", "link": data})
         links.append({"relation": "download", "link": f"{base}/{report.id}/download"})
@@ -301,7 +358,7 @@ def _data_page(request: Request, report: Report, base: str) -> Response:
     return Response(body, media_type="application/json", headers=headers)
 
 
-def _table(data: ReportData) -> Iterator[list[Any]]:
+def _table(data: ReportData | ScriptPathsData) -> Iterator[list[Any]]:
     """The report as a table: a header of labels, then one list of values per row."""
     header_done = False
     for row in data.rows():
@@ -311,7 +368,7 @@ def _table(data: ReportData) -> Iterator[list[Any]]:
         yield [item["value"] for item in row["items"]]
 
 
-def _csv_chunks(data: ReportData) -> Iterator[bytes]:
+def _csv_chunks(data: ReportData | ScriptPathsData) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for batch in _batches(_table(data)):
@@ -326,7 +383,7 @@ def _batches(lines: Iterator[list[Any]]) -> Iterator[list[list[Any]]]:
         yield batch
 
 
-def _xlsx_bytes(data: ReportData) -> bytes:
+def _xlsx_bytes(data: ReportData | ScriptPathsData) -> bytes:
     from openpyxl import Workbook  # the sandbox extra; imported only when XLSX is asked for
 
     workbook = Workbook(write_only=True)

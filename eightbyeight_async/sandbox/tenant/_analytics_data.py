@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from ._detailed_catalogue import detailed_report_types
+from ._detailed_facts import facts
 from ._tenant import Record, Tenant
 
 WireRow = dict[str, Any]
@@ -39,8 +41,9 @@ DIMENSION_ITEMS: Mapping[str, tuple[tuple[str, str], ...]] = {
     "queue": (("queue", "Queue"), ("queueId", "Queue Id")),
 }
 
-# Accumulator slots: presented, accepted, abandoned, handling s, hold s, longest hold s, wrap-up s
-_SLOTS = 7
+# Accumulator slots: presented, accepted, abandoned, handling s, hold s, longest hold s, wrap-up s,
+# then the v8 facts: parked, park s, focus s, assigned
+_SLOTS = 11
 
 
 def _ratio(part: int, whole: int, scale: float = 1.0) -> str | None:
@@ -59,6 +62,16 @@ METRICS: Mapping[str, tuple[str, Callable[[list[int]], str | None]]] = {
     "longestHoldTime": ("Longest Hold Time", lambda a: str(a[5])),
     "wrapUpTime": ("Wrap Up Time", lambda a: str(a[6])),
 }
+
+V8_METRICS: Mapping[str, tuple[str, Callable[[list[int]], str | None]]] = {
+    **METRICS,
+    "parked": ("Parked", lambda a: str(a[7])),
+    "parkDuration": ("Park Duration", lambda a: str(a[8])),
+    "focusTime": ("Focus Time", lambda a: str(a[9])),
+    "avgFocusTime": ("Avg Focus Time", lambda a: _ratio(a[9], a[1])),
+    "assignedInteractions": ("Assigned Interactions", lambda a: str(a[10])),
+}
+"""v7's metrics and the ones v8 adds (seconds, like the others)."""
 
 
 def _agent_groupings() -> list[dict[str, Any]]:
@@ -85,7 +98,7 @@ def _agent_groupings() -> list[dict[str, Any]]:
     ]
 
 
-REPORT_TYPES: tuple[dict[str, Any], ...] = (
+REPORT_TYPES: tuple[dict[str, Any], ...] = (  # v7's catalogue
     {"type": "agent-interactions-summary", "groupBy": _agent_groupings(), "metrics": [*METRICS]},
     {
         "type": "queue-interactions-summary",
@@ -97,6 +110,23 @@ REPORT_TYPES: tuple[dict[str, Any], ...] = (
         "metrics": [*METRICS],
     },
 )
+
+
+V8_REPORT_TYPES: tuple[dict[str, Any], ...] = (
+    *({**t, "metrics": [*V8_METRICS]} for t in REPORT_TYPES),
+    *detailed_report_types(),
+)
+"""v8's catalogue: the summary types with v8's metrics, the detailed types, `script-paths`."""
+
+
+def report_types(version: str) -> tuple[dict[str, Any], ...]:
+    """The `GET /report-types` catalogue of an API version."""
+    return V8_REPORT_TYPES if version == "v8" else REPORT_TYPES
+
+
+def summary_types(version: str) -> tuple[dict[str, Any], ...]:
+    """The types `POST /historical-metrics` builds as grouped summary reports."""
+    return tuple(t for t in report_types(version) if t.get("groupBy"))
 
 
 @attrs.frozen
@@ -206,7 +236,7 @@ class ReportData:
         rest_dims = dims[1:] if len(dims) > 1 else dims
         self._rest = list(itertools.product(*(members[d] for d in rest_dims)))
         self._group = len(self._rest) + (1 if spec.subtotals else 0)
-        self._metric_items = [(k, METRICS[k][0], METRICS[k][1]) for k in spec.metrics]
+        self._metric_items = [(k, V8_METRICS[k][0], V8_METRICS[k][1]) for k in spec.metrics]
         self._buckets: dict[tuple[int, ...], list[int]] = {}
         self._tally(tenant)
         blocks = len(self.intervals) * len(self._first) * self._group
@@ -250,7 +280,7 @@ class ReportData:
                 continue
             interval = bisect.bisect_right(starts, moment) - 1
             for key in ((interval, first, rest), (interval, first), ()):
-                _add(self._buckets.setdefault(key, [0] * _SLOTS), record)
+                _add(self._buckets.setdefault(key, [0] * _SLOTS), record, tenant)
 
     def _passes_filters(self, record: Record, keys: Mapping[str, str]) -> bool:
         for name, values in self.spec.filters.items():
@@ -310,7 +340,7 @@ class ReportData:
         return {"total": total, "items": items}
 
 
-def _add(tally: list[int], record: Record) -> None:
+def _add(tally: list[int], record: Record, tenant: Tenant) -> None:
     tally[0] += 1
     if record["accept-timestamp"]:
         tally[1] += 1
@@ -321,3 +351,8 @@ def _add(tally: list[int], record: Record) -> None:
     tally[4] += hold
     tally[5] = max(tally[5], int(record["max-hold-time"] or 0))
     tally[6] += int(record["post-process-time"] or 0)
+    derived = facts(tenant, record)
+    tally[7] += int(derived.parked)
+    tally[8] += derived.park_seconds
+    tally[9] += derived.focus_seconds
+    tally[10] += int(bool(record["agent-id"]))

@@ -8,7 +8,7 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ._analytics_data import REPORT_TYPES, ReportSpec
+from ._analytics_data import ReportSpec, summary_types
 from ._tenant import Tenant
 
 TITLE = re.compile(r"[A-Za-z0-9 !\-_.*'()]+")
@@ -48,11 +48,13 @@ def _boolean(value: Any, name: str) -> bool:
     raise RequestRejected(f"{name} must be true or false")
 
 
-def parse_report_spec(body: Any, tenant: Tenant) -> ReportSpec:
-    """The report a create-report body asks for; RequestRejected names the broken rule."""
+def parse_report_spec(body: Any, tenant: Tenant, version: str = "v8") -> ReportSpec:
+    """The report a create-report body asks for (on API `version`: v8 has more metrics);
+    RequestRejected names the broken rule."""
     if not isinstance(body, dict):
         raise RequestRejected("the body must be a JSON object")
-    definition = next((t for t in REPORT_TYPES if t["type"] == body.get("type")), None)
+    types = summary_types(version)
+    definition = next((t for t in types if t["type"] == body.get("type")), None)
     if definition is None:
         raise RequestRejected(f"unknown report type {body.get('type')!r}")
     title = body.get("title")
@@ -118,15 +120,21 @@ def _zone(name: Any, tenant: Tenant) -> str:
         raise RequestRejected(f"unknown timezone {name!r}") from None
 
 
-def _intraday(window: Any) -> tuple[dt.time, dt.time] | None:
+def _intraday(window: Any, minimum: dt.timedelta = MIN_INTRADAY) -> tuple[dt.time, dt.time] | None:
+    """The intraday window (it may cross midnight), at least `minimum` long."""
     if window is None:
         return None
+    if not isinstance(window, dict):
+        raise RequestRejected("intraDayTimeRange must be an object with start and end")
     start = _clock(window.get("start"), "intraDayTimeRange.start")
     end = _clock(window.get("end"), "intraDayTimeRange.end")
     day = dt.date(2000, 1, 1)
     length = (dt.datetime.combine(day, end) - dt.datetime.combine(day, start)) % dt.timedelta(
         days=1
     )
-    if length < MIN_INTRADAY:
-        raise RequestRejected("intraDayTimeRange.end must be at least 15 minutes after its start")
+    if length < minimum:
+        minutes = int(minimum.total_seconds() // 60)
+        raise RequestRejected(
+            f"intraDayTimeRange.end must be at least {minutes} minutes after its start"
+        )
     return start, end
