@@ -2,7 +2,7 @@
 figures (all measured in this run), and write every figure to benchmarks/results/summary.json.
 
 Names: pipeline, stats_export, stream_throughput, event_streaming, analytics_rows,
-rate_limited (default: all, in order).
+sharded_export, rate_limited (default: all, in order).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from . import (
     bench_pipeline,
     event_streaming,
     rate_limited,
+    sharded_export,
     stats_export,
     stream_throughput,
 )
@@ -29,6 +30,7 @@ BENCHMARKS: dict[str, Callable[[], Awaitable[dict[str, float]]]] = {
     "stream_throughput": stream_throughput.main,
     "event_streaming": event_streaming.main,
     "analytics_rows": analytics_rows.main,
+    "sharded_export": sharded_export.main,
     "rate_limited": rate_limited.main,
 }
 
@@ -60,6 +62,10 @@ HEADLINES = [
     ),
     ("analytics_rows", "speedup", "report rows/s, job.rows() / sequential, 50 ms", "≥3"),
     ("analytics_rows", "download_peak_over_size", "download() peak memory / file size", "≪1"),
+    ("sharded_export", "a_speedup_1000", "month export, sharded / one report, 50 ms", "≥6"),
+    ("sharded_export", "a_speedup_100", "the same at 100-row pages", "-"),
+    ("sharded_export", "a_sharded_rows_per_s_1000", "sharded export rows/s (95 metrics)", "-"),
+    ("sharded_export", "b_growth_mb_10_to_100_slices", "export peak, 10 → 100 slices (MB)", "≈0"),
     ("rate_limited", "429_fixed_rate_over_limit", "60 req/s limit, 429, fixed: rate / R", "-"),
     ("rate_limited", "429_adaptive_rate_over_limit", "60 req/s limit, 429: rate / R", "≥0.9"),
     ("rate_limited", "429_adaptive_refused_share", "60 req/s limit, 429: refused", "≤5%"),

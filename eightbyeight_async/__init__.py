@@ -34,6 +34,16 @@ from ._errors import (
 from ._flow import FlowState
 from ._pagination import Paginator
 from ._paginators import CursorPaginator, OffsetPaginator, PagePaginator, RowsPaginator
+from ._resources._detailed_job import DetailedReportJob
+from ._resources._export_checkpoint import (
+    ExportCheckpoint,
+    ExportCheckpointStore,
+    ExportedRow,
+    FileExportCheckpoint,
+    Slice,
+    SliceDone,
+)
+from ._resources._interaction_export import ExportStats, InteractionExport
 from ._resources._report_job import ReportJob
 from ._resources.analytics import Analytics
 from ._resources.attachments import AttachmentDownload, Attachments
@@ -88,15 +98,22 @@ __all__ = [
     "CursorPaginator",
     "DateRange",
     "DecodeError",
+    "DetailedReportJob",
     "EightByEightError",
     "EventStream",
     "Events",
+    "ExportCheckpoint",
+    "ExportCheckpointStore",
+    "ExportStats",
+    "ExportedRow",
     "ExternalIvr",
     "FileCheckpointStore",
+    "FileExportCheckpoint",
     "FlowState",
     "FramingError",
     "GatewayTimeoutError",
     "InteractionData",
+    "InteractionExport",
     "InternalServerError",
     "InvalidArgumentError",
     "Limits",
@@ -121,6 +138,8 @@ __all__ = [
     "RowsPaginator",
     "Schedules",
     "ServerBusyError",
+    "Slice",
+    "SliceDone",
     "Stats",
     "StreamError",
     "StreamStats",

@@ -3,6 +3,7 @@ neither has to import the other for them (the home of every tunable as the SDK i
 
 from __future__ import annotations
 
+import datetime as dt
 from types import MappingProxyType
 from typing import Final
 
@@ -92,3 +93,15 @@ EVENTS_DEDUP_WINDOW: Final = 100_000
 subscription has no order to compare ids by)."""
 EVENTS_MAX_MESSAGE_BYTES: Final = 4 * 1024 * 1024
 """The largest frame accepted (bounds the memory one message may take)."""
+
+# --- analytics v8: detailed reports ----------------------------------------------------
+
+DETAILED_PAGE_SIZE: Final = 1000
+"""Rows per detailed report data page the SDK asks for (the server's default is 100): its
+pages are sequential, so the fewer round trips the better."""
+DETAILED_MAX_PAGE_SIZE: Final = 1000
+"""Largest `size` of a detailed report data page (documented)."""
+EXPORT_SLICE: Final = dt.timedelta(days=1)
+"""`export_interactions(slice=)`: one detailed report per day of the range."""
+EXPORT_CONCURRENCY: Final = 8
+"""`export_interactions(concurrency=)`: slices read at once (each pages sequentially)."""

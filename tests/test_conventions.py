@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import eightbyeight_async
-from eightbyeight_async import ContactCenter, ReportJob
+from eightbyeight_async import ContactCenter, DetailedReportJob, ReportJob
 from eightbyeight_async._endpoints import keyword_options
 
 PAGING = frozenset({"limit", "prefetch", "page_size"})
@@ -21,6 +21,7 @@ NO_REQUEST = {
     "ClickToDial.make_call_url": "builds a URL for the agent's browser; sends nothing",
     "RecordingControl.browser_url": "builds a URL for the agent's browser; sends nothing",
     "Analytics.report": "re-attaches a ReportJob; its methods send the requests",
+    "DetailedReportJob.failure": "builds the ReportFailedError of a FAILED report",
 }
 """Methods that send no request, so take no per-call `timeout=`/`retry=`."""
 
@@ -48,7 +49,7 @@ def resource_classes() -> list[type]:
         )
     }
     assert all(cls.__name__ in eightbyeight_async.__all__ for cls in classes)
-    return sorted(classes | {ReportJob}, key=lambda cls: cls.__name__)
+    return sorted(classes | {ReportJob, DetailedReportJob}, key=lambda cls: cls.__name__)
 
 
 def public_methods() -> Iterator[tuple[str, Callable[..., object]]]:

@@ -2,16 +2,18 @@
 
 eightbyeight demo
 eightbyeight export stats all-interactions --dates today-30d,today --out calls.jsonl
+eightbyeight export interactions --start 2026-05-01 --end 2026-06-01 --out calls.jsonl
 eightbyeight stream --subscription-id crm-sync --out events.jsonl
 """
 
-from . import _demo, _export, _realtime, _report, _sandbox, _stream
+from . import _demo, _export, _export_interactions, _realtime, _report, _sandbox, _stream
 from ._main import main, program
 
 __all__ = ["main", "program"]
 del (
     _demo,
     _export,
+    _export_interactions,
     _realtime,
     _report,
     _sandbox,

@@ -12,6 +12,7 @@ from .._dates import validate_timezone
 from .._errors import InvalidArgumentError
 from .._validate import NOT_A_LIST
 from ..types.analytics import Granularity, ReportType
+from ._detailed_search import search_query
 
 GRANULARITIES: tuple[str, ...] = get_args(Granularity)
 WEEK = dt.timedelta(days=7)
@@ -25,6 +26,10 @@ BY_RANGE: tuple[tuple[dt.timedelta | None, str, tuple[str, ...]], ...] = (
     (None, "longer than a month", ("none", "month", "year")),
 )
 MIN_INTRADAY = dt.timedelta(minutes=15)
+SCRIPT_PATHS = "script-paths"
+"""The v8 summary type of script paths: a CSV download only, with rules of its own."""
+SCRIPT_PATHS_FIELDS = ("script", "queue", "agent", "channel")
+"""What a script-paths report searches on (with `in` only)."""
 TITLE_CHARS = re.compile(r"[A-Za-z0-9 !\-_.*'()]+")
 TITLE_RULE = "letters A-Z and a-z, digits 0-9, spaces and ! - _ . * ' ( )"
 
@@ -103,9 +108,9 @@ def _clock(value: object, name: str) -> dt.time:
     return value
 
 
-def intraday_range(window: object) -> dict[str, str]:
-    """The `intraDayTimeRange` of a (start, end) pair: at least 15 minutes long, and allowed to
-    cross midnight (22:00 → 06:00)."""
+def intraday_range(window: object, minimum: dt.timedelta = MIN_INTRADAY) -> dict[str, str]:
+    """The `intraDayTimeRange` of a (start, end) pair: at least `minimum` long (15 minutes for
+    summary reports, 5 for detailed ones), and allowed to cross midnight (22:00 → 06:00)."""
     if not isinstance(window, (tuple, list)) or len(window) != 2:
         raise InvalidArgumentError("intraday must be a (start, end) pair of times")
     start, end = _clock(window[0], "intraday start"), _clock(window[1], "intraday end")
@@ -113,10 +118,11 @@ def intraday_range(window: object) -> dict[str, str]:
     length = (dt.datetime.combine(day, end) - dt.datetime.combine(day, start)) % dt.timedelta(
         days=1
     )
-    if length < MIN_INTRADAY:
+    if length < minimum:
+        minutes = f"{minimum.total_seconds() / 60:g} minutes"
         raise InvalidArgumentError(
             f"the intraday range {start:%H:%M:%S}-{end:%H:%M:%S} lasts {length}; its end must be "
-            "at least 15 minutes after its start (it may cross midnight, e.g. 22:00-06:00)"
+            f"at least {minutes} after its start (it may cross midnight, e.g. 22:00-06:00)"
         )
     return {"start": f"{start:%H:%M:%S}", "end": f"{end:%H:%M:%S}"}
 
@@ -210,6 +216,18 @@ def check_against_type(
         )
 
 
+def _check_script_paths(options: Mapping[str, object]) -> None:
+    """Refuse what a script-paths body must not contain (the document lists them)."""
+    given = [name for name, value in options.items() if value is not None and value is not False]
+    if given:
+        raise InvalidArgumentError(
+            f"a {SCRIPT_PATHS} report takes no {', '.join(given)} (its body must not contain "
+            "groupBy, granularity, metrics, includeSubTotal, includeGrandTotal or "
+            f"includeParticipants); narrow it with search=[('queue', 'in', ['103'])] on "
+            f"{', '.join(SCRIPT_PATHS_FIELDS)}"
+        )
+
+
 def report_body(
     *,
     type: str,
@@ -217,19 +235,45 @@ def report_body(
     start: object,
     end: object,
     granularity: object,
-    group_by: str,
+    group_by: str | None,
     filters: Mapping[str, object] | None,
     metrics: Iterable[str] | None,
     timezone: str | None,
     intraday: object,
     include_subtotals: bool,
     include_grand_total: bool,
+    search: Iterable[object] | None = None,
 ) -> dict[str, Any]:
-    """The create-report JSON body, every documented rule checked (not yet the report types)."""
+    """The create-report JSON body, every documented rule checked (not yet the report types).
+
+    `script-paths` has rules of its own: no grouping, granularity, metrics or totals, and
+    a `searchQuery` (`search=`) with `in` on script, queue, agent or channel only."""
     if not isinstance(type, str) or not type:
         raise InvalidArgumentError("type is required: a report type name")
-    if not isinstance(group_by, str) or not group_by:
-        raise InvalidArgumentError("group_by is required: a grouping name of the report type")
+    scripted = type == SCRIPT_PATHS
+    if scripted:
+        _check_script_paths(
+            {
+                "group_by": group_by,
+                "granularity": granularity,
+                "filters": filters,
+                "metrics": metrics,
+                "include_subtotals": include_subtotals,
+                "include_grand_total": include_grand_total,
+            }
+        )
+    else:
+        if not isinstance(group_by, str) or not group_by:
+            raise InvalidArgumentError("group_by is required: a grouping name of the report type")
+        if granularity is None:
+            raise InvalidArgumentError(
+                f"granularity is required: one of {', '.join(GRANULARITIES)}"
+            )
+        if search is not None:
+            raise InvalidArgumentError(
+                f"search= is for {SCRIPT_PATHS} reports (and detailed reports); a summary "
+                'report is narrowed with filters={"queue": ["103"]}'
+            )
     begin, finish = instant(start, "start"), instant(end, "end")
     if finish <= begin:
         raise InvalidArgumentError(f"end ({finish.isoformat()}) must be after start")
@@ -241,11 +285,18 @@ def report_body(
         "type": type,
         "title": check_title(title),
         "dateRange": {"start": wire_instant(begin), "end": wire_instant(finish)},
-        "granularity": check_granularity(granularity, begin, finish),
-        "groupBy": {"name": group_by, "filters": filter_list(filters)},
-        "includeSubTotal": include_subtotals,
-        "includeGrandTotal": include_grand_total,
     }
+    if scripted:
+        query = search_query(
+            search, operators=("in",), fields=SCRIPT_PATHS_FIELDS, report=f"a {SCRIPT_PATHS} report"
+        )
+        if query:
+            body["searchQuery"] = query
+    else:
+        body["granularity"] = check_granularity(granularity, begin, finish)
+        body["groupBy"] = {"name": group_by, "filters": filter_list(filters)}
+        body["includeSubTotal"] = include_subtotals
+        body["includeGrandTotal"] = include_grand_total
     if metrics is not None:
         body["metrics"] = metric_list(metrics)
     if timezone is not None:
@@ -253,3 +304,21 @@ def report_body(
     if intraday is not None:
         body["intraDayTimeRange"] = intraday_range(intraday)
     return body
+
+
+def check_script_paths_against_type(
+    report_type: ReportType | None, known: Iterable[str], body: Mapping[str, Any]
+) -> None:
+    """Refuse a script-paths report the server does not offer, or a search field its type
+    does not list (when it lists any)."""
+    if report_type is None:
+        raise InvalidArgumentError(
+            f"unknown report type {SCRIPT_PATHS!r}; the server offers: {', '.join(sorted(known))}"
+        )
+    fields = report_type.search_fields
+    for term in body.get("searchQuery", []):
+        if fields and term["field"] not in fields:
+            raise InvalidArgumentError(
+                f"{SCRIPT_PATHS} cannot search on {term['field']!r}; its search fields are: "
+                f"{', '.join(fields)}"
+            )

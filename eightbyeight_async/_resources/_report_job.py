@@ -41,6 +41,7 @@ from ..types.analytics import (
 )
 from ._analytics_rows import RowReader
 from ._analytics_transport import AnalyticsTransport
+from ._analytics_validation import SCRIPT_PATHS
 
 JSON_ROW_CAP = 10_000
 """Rows the JSON data pages serve at most; the download has every row."""
@@ -68,11 +69,18 @@ class ReportJob:
     """
 
     def __init__(
-        self, transport: AnalyticsTransport, report_id: str, status: ReportStatus | None
+        self,
+        transport: AnalyticsTransport,
+        report_id: str,
+        status: ReportStatus | None,
+        *,
+        report_type: str | None = None,
     ) -> None:
         self._transport = transport
         self.id = report_id
         self.status = status
+        self.report_type = report_type
+        """The report's type, when the job was created here (None when re-attached by id)."""
         self.status_checks = 0
         """How many times the status was requested (by `refresh` and `wait`)."""
 
@@ -194,7 +202,13 @@ class ReportJob:
     ) -> PagePaginator[ReportRow]:
         """The JSON data rows in order (subtotal and grand-total rows marked), `page_size` per
         request, later pages fetched ahead. The server serves at most 10,000 rows this way:
-        past that a `ReportRowCapWarning` says to use `download()`."""
+        past that a `ReportRowCapWarning` says to use `download()`. A script-paths report
+        has no JSON data (the server answers 400): InvalidArgumentError says to download it."""
+        if self.report_type == SCRIPT_PATHS:
+            raise InvalidArgumentError(
+                f"a {SCRIPT_PATHS} report has no JSON rows (its /data answers 400): use "
+                "`await job.download(path)` for its CSV file"
+            )
         self._check_ready()
         reader, sent = RowReader(), overrides(call)
 
@@ -244,6 +258,8 @@ class ReportJob:
         """
         if format not in ACCEPT:
             raise InvalidArgumentError(f"format must be 'csv' or 'xlsx'; got {format!r}")
+        if format != "csv" and self.report_type == SCRIPT_PATHS:
+            raise InvalidArgumentError(f"a {SCRIPT_PATHS} report downloads as CSV only")
         target = Path(path_or_dir)
         is_dir = await anyio.Path(target).is_dir()
         directory, name = (target, None) if is_dir else (target.parent, target.name)

@@ -113,6 +113,24 @@ class ReportType:
         """The grouping called `name`, or None."""
         return next((g for g in self.group_by if g.name == name), None)
 
+    def _search(self, part: str) -> tuple[str, ...]:
+        query = self.extra.get("searchQuery")
+        names = query.get(part) if isinstance(query, Mapping) else None
+        if isinstance(names, str):
+            return (names,)
+        return tuple(n for n in names if isinstance(n, str)) if isinstance(names, list) else ()
+
+    @property
+    def search_fields(self) -> tuple[str, ...]:
+        """The fields a detailed (or script-paths) report can search on (`searchQuery.fields`;
+        empty when the server lists none)."""
+        return self._search("fields")
+
+    @property
+    def search_operators(self) -> tuple[str, ...]:
+        """The search operators the type offers (`searchQuery.operators`)."""
+        return self._search("operators")
+
 
 @attrs.define(slots=True, kw_only=True)
 class ReportState:
