@@ -93,7 +93,36 @@ def _participants(value: object) -> list[dict[str, Any]]:
 
 
 def parse_row(record: Any) -> DetailedRow:
-    """One wire row (`{"total", "items": [{key, label, value}]}`) as a `DetailedRow`."""
+    """One wire row (`{"total", "items": [{key, label, value}]}`) as a `DetailedRow`.
+
+    The common row is read in two C-speed passes (a dict of the items, then a look at the
+    values' types); only timed values, arrays, and anything unusual take the checked path,
+    which also words the error of a malformed row."""
+    try:
+        values = {item["key"]: item.get("value") for item in record["items"]}
+    except (TypeError, KeyError, AttributeError):
+        return _checked_row(record)
+    if len(values) != len(record["items"]) or not all(k.__class__ is str for k in values):
+        return _checked_row(record)  # a repeated or non-text key: let the checks judge it
+    participants: list[dict[str, Any]] = []
+    for key, value in values.items():
+        kind = value.__class__
+        if kind is dict or kind is list:
+            if kind is dict and "value" in value:
+                inner = value["value"]
+                if inner.__class__ is int and value.get("ongoing") is False:  # the usual one
+                    values[key] = TimedValue(_timedelta(milliseconds=inner), False, value)
+                else:
+                    values[key] = timed(value)
+            elif kind is list and key == PARTICIPANTS:
+                values[key] = participants = _participants(value)
+            elif kind is list:
+                values[key] = list(value)
+    return DetailedRow(values, participants, record.get("total"), record)
+
+
+def _checked_row(record: Any) -> DetailedRow:
+    """`parse_row` item by item, every shape checked (MalformedRow says what is wrong)."""
     if record.__class__ is not dict:
         raise MalformedRow(f"it is a {type(record).__name__}, not an object")
     items = record.get("items")
