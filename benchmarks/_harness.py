@@ -4,13 +4,32 @@ from __future__ import annotations
 
 import json
 import pathlib
+import resource
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+
+import anyio
 
 RESULTS_DIR = pathlib.Path(__file__).parent / "results"
+
+
+async def read_slowly(events: AsyncIterator[object], per_event: float, seconds: float) -> int:
+    """Consume `events` at one per `per_event` seconds for `seconds`; how many were read."""
+    count, deadline = 0, time.monotonic() + seconds
+    async for _ in events:
+        count += 1
+        await anyio.sleep(per_event)
+        if time.monotonic() > deadline:
+            break
+    return count
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 async def best_time(run: Callable[[], Awaitable[object]], repeat: int = 3) -> float:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import json
-import resource
 import time
 from collections.abc import Callable
 
@@ -25,7 +24,7 @@ from httpx_ws import AsyncWebSocketSession, aconnect_ws
 from eightbyeight_async import ContactCenter, ReconnectPolicy
 from eightbyeight_async.sandbox import Sandbox
 
-from ._harness import ServerProcess, print_table, write_results
+from ._harness import ServerProcess, peak_rss_mb, print_table, read_slowly, write_results
 
 EVENTS = 100_000
 RECONNECTS = 9
@@ -110,17 +109,11 @@ async def slow_consumer_memory(results: dict[str, float]) -> None:
     """(3) RSS while a consumer 10x slower than the stream reads for ~3 s."""
     with events_server(EVENTS) as server:
         per_event = 10 / await _raw_rate(server, 20_000)
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        count, deadline = 0, time.monotonic() + 3
+        before = peak_rss_mb()
         async with _client(server) as cc, cc.events.subscribe(start="earliest") as events:
-            async for _ in events:
-                count += 1
-                await anyio.sleep(per_event)
-                if time.monotonic() > deadline:
-                    break
-        after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            count = await read_slowly(events, per_event, seconds=3)
     results["3_slow_consumer_events_read"] = count
-    results["3_slow_consumer_peak_rss_growth_mb"] = (after - before) / 1024
+    results["3_slow_consumer_peak_rss_growth_mb"] = peak_rss_mb() - before
 
 
 async def main() -> dict[str, float]:

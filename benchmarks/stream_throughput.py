@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import json
-import resource
 import time
 
 import anyio
@@ -23,7 +22,7 @@ import xmltodict
 from eightbyeight_async import ContactCenter, ReconnectPolicy
 from eightbyeight_async.sandbox import Sandbox
 
-from ._harness import ServerProcess, print_table, write_results
+from ._harness import ServerProcess, peak_rss_mb, print_table, read_slowly, write_results
 
 EVENTS = {"NEWLINE_JSON": 100_000, "NEWLINE_XML": 10_000}
 RECONNECT_DROPS = 9
@@ -114,20 +113,15 @@ async def slow_consumer_memory(results: dict[str, float]) -> None:
     with stream_server(total, "NEWLINE_JSON") as server:
         raw_rate = await _raw_rate(server.url + PATH, "NEWLINE_JSON", total)
         per_event = 10 / raw_rate
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        count, deadline = 0, time.monotonic() + 3
+        before = peak_rss_mb()
         async with (
             ContactCenter(tenant="bench", base_url=server.url, data_token="bench") as cc,
             cc.streaming.subscribe("bench") as events,
         ):
-            async for _ in events:
-                count += 1
-                await anyio.sleep(per_event)
-                if time.monotonic() > deadline:
-                    break
-        after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            count = await read_slowly(events, per_event, seconds=3)
+        growth = peak_rss_mb() - before
     results["3_slow_consumer_events_read"] = count
-    results["3_slow_consumer_peak_rss_growth_mb"] = (after - before) / 1024
+    results["3_slow_consumer_peak_rss_growth_mb"] = growth
 
 
 async def main() -> dict[str, float]:
