@@ -12,11 +12,13 @@ retries). A test that needs a sandbox of its own asks `sandbox_factory` for one.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
 import respx
+from redis_server import RedisServer
 
 from eightbyeight_async import ContactCenter, RetryPolicy
 from eightbyeight_async.sandbox import Sandbox
@@ -114,3 +116,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _on_aiohttp_under_trio(item: pytest.Item) -> bool:
     params = getattr(getattr(item, "callspec", None), "params", {})
     return params.get("transport") == "aiohttp" and params.get("anyio_backend") == "trio"
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A real redis-server for the module (AOF on), stopped after it; see `redis_server.py`."""
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> Iterator[str]:
+    """The module's Redis, emptied after each test (and started again if a test stopped it)."""
+    yield redis_server.url
+    redis_server.stop()
+    for leftover in redis_server.directory.iterdir():
+        if leftover.is_dir():
+            shutil.rmtree(leftover)
+        else:
+            leftover.unlink()
+    redis_server.start()
