@@ -2,7 +2,7 @@
 figures (all measured in this run), and write every figure to benchmarks/results/summary.json.
 
 Names: pipeline, stats_export, stream_throughput, event_streaming, analytics_rows,
-sharded_export, rate_limited (default: all, in order).
+sharded_export, rate_limited, redis_bridge (default: all, in order).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from . import (
     bench_pipeline,
     event_streaming,
     rate_limited,
+    redis_bridge,
     sharded_export,
     stats_export,
     stream_throughput,
@@ -32,6 +33,7 @@ BENCHMARKS: dict[str, Callable[[], Awaitable[dict[str, float]]]] = {
     "analytics_rows": analytics_rows.main,
     "sharded_export": sharded_export.main,
     "rate_limited": rate_limited.main,
+    "redis_bridge": redis_bridge.main,
 }
 
 HEADLINES = [
@@ -72,6 +74,10 @@ HEADLINES = [
     ("rate_limited", "503_fixed_rate_over_limit", "60 req/s limit, 503, fixed: rate / R", "-"),
     ("rate_limited", "503_adaptive_rate_over_limit", "60 req/s limit, 503: rate / R", "≥0.9"),
     ("rate_limited", "503_adaptive_refused_share", "60 req/s limit, 503: refused", "≤5%"),
+    ("redis_bridge", "1_bridge_over_raw", "SAPI → Redis, bridge / raw XADD events/s", "≥0.5"),
+    ("redis_bridge", "1_bridge_events_per_s", "SAPI → Redis bridge events/s", "-"),
+    ("redis_bridge", "2_latency_ms_median", "emit → Redis consumer, median (ms)", "-"),
+    ("redis_bridge", "2_latency_ms_p99", "emit → Redis consumer, p99 (ms)", "-"),
 ]
 
 

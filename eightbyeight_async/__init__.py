@@ -31,6 +31,10 @@ from ._errors import (
     WebCallbackArgumentError,
     WebCallbackError,
 )
+from ._fanout._bridge import RedisBridge
+from ._fanout._bridge_writer import BridgeStats
+from ._fanout._reader import RedisEventReader
+from ._fanout._reader_entry import ReaderStats, StreamEntry
 from ._flow import FlowState
 from ._pagination import Paginator
 from ._paginators import CursorPaginator, OffsetPaginator, PagePaginator, RowsPaginator
@@ -89,6 +93,7 @@ __all__ = [
     "AuthenticationError",
     "BadGatewayError",
     "BadRequestError",
+    "BridgeStats",
     "Callbacks",
     "Checkpoint",
     "CheckpointStore",
@@ -124,12 +129,15 @@ __all__ = [
     "Paginator",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReaderStats",
     "Realtime",
     "RealtimeWatch",
     "RecentCalls",
     "ReconnectPolicy",
     "RecordingControl",
     "Recordings",
+    "RedisBridge",
+    "RedisEventReader",
     "ReportFailedError",
     "ReportJob",
     "ReportRowCapWarning",
@@ -141,6 +149,7 @@ __all__ = [
     "Slice",
     "SliceDone",
     "Stats",
+    "StreamEntry",
     "StreamError",
     "StreamStats",
     "Streaming",
