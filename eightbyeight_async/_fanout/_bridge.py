@@ -30,7 +30,7 @@ from .._errors import ConfigurationError, InvalidArgumentError
 from .._streaming._checkpoint import Checkpoint, MemoryCheckpointStore
 from .._streaming._delivery import StreamStats
 from .._streaming._events import BacklogExpired, Heartbeat, StreamEvent
-from .._streaming._events_api import _check_start, _topic
+from .._streaming._events_api import check_start, topic_of
 from .._streaming._framing import OutputType
 from .._streaming._options import ReconnectPolicy
 from .._streaming._subscription import EventStream
@@ -159,8 +159,8 @@ class RedisBridge:
         """Write one Event Streaming topic into the stream until cancelled (or `max_events`
         entries); resumes strictly after the message id stored in Redis, else at `start`."""
         client = self._open()
-        namespace, name = _topic(topic, event_type, agent_id)
-        _check_start(start)
+        namespace, name = topic_of(topic, event_type, agent_id)
+        check_start(start)
         _check_max_events(max_events)
         if not cc.tenant:
             raise ConfigurationError("Event Streaming needs the tenant name: pass tenant=")

@@ -123,8 +123,8 @@ class Events:
         Topics: `topic="all"` (the default: every event of the tenant), `event_type=` one
         type, or `agent_id=` one agent's events.
         """
-        namespace, name = _topic(topic, event_type, agent_id)
-        _check_start(start)
+        namespace, name = topic_of(topic, event_type, agent_id)
+        check_start(start)
         _check_store(checkpoint)
         params = _window_params(receiver_queue_size, "readerName", reader_name)
         endpoint = self._endpoint(
@@ -169,7 +169,7 @@ class Events:
                 f"subscription_type must be one of {', '.join(SUBSCRIPTION_TYPES)}; "
                 f"got {subscription_type!r}"
             )
-        namespace, name = _topic(topic, event_type, agent_id)
+        namespace, name = topic_of(topic, event_type, agent_id)
         params = _window_params(receiver_queue_size, "consumerName", consumer_name)
         params["subscriptionType"] = subscription_type
         endpoint = self._endpoint(
@@ -268,8 +268,9 @@ def _quoted(part: str) -> str:
     return urllib.parse.quote(part, safe="")
 
 
-def _topic(topic: str | None, event_type: str | None, agent_id: str | None) -> tuple[str, str]:
-    """(namespace, topic) from the one topic argument given; `all` when none is."""
+def topic_of(topic: str | None, event_type: str | None, agent_id: str | None) -> tuple[str, str]:
+    """(namespace, topic) from the one topic argument given (`all` when none is);
+    InvalidArgumentError for two, or for one of the wrong form."""
     arguments = (("topic", topic), ("event_type", event_type), ("agent_id", agent_id))
     given = [name for name, value in arguments if value is not None]
     if len(given) > 1:
@@ -297,7 +298,8 @@ def _topic(topic: str | None, event_type: str | None, agent_id: str | None) -> t
     return "event-v1", name
 
 
-def _check_start(start: object) -> None:
+def check_start(start: object) -> None:
+    """InvalidArgumentError unless `start` is latest, earliest or a message id."""
     if start in ("latest", "earliest"):
         return
     try:
