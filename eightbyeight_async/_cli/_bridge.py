@@ -12,9 +12,9 @@ import click
 from .._client import ContactCenter
 from .._fanout._bridge import DEFAULT_STREAM, RedisBridge
 from .._fanout._bridge_redis import REDIS_ERRORS
-from .._streaming._framing import OUTPUT_TYPES, OutputType
+from .._streaming._framing import OutputType
 from ._main import Settings, cancel_on_signal, fail, one_line, program, run
-from ._stream import Topic
+from ._stream import Topic, source_options, stop_options
 
 Source = Literal["sapi", "events"]
 
@@ -83,24 +83,8 @@ async def bridge_events(
     "--maxlen", type=click.IntRange(min=1), help="Trim the stream to about this many entries."
 )
 @click.option("--subscription-id", help="SAPI: the subscription to bridge (a stable name).")
-@click.option(
-    "--output",
-    type=click.Choice(OUTPUT_TYPES),
-    default="NEWLINE_JSON",
-    show_default=True,
-    help="SAPI's wire format.",
-)
-@click.option("--topic", help="Event Streaming: 'all' (the default) or an event type.")
-@click.option("--event-type", help="Event Streaming: one event type, e.g. InteractionCreated.")
-@click.option("--agent-id", help="Event Streaming: one agent's events.")
-@click.option(
-    "--start",
-    default="earliest",
-    show_default=True,
-    help="Event Streaming, before the first run: latest, earliest or a message id.",
-)
-@click.option("--max-events", type=click.IntRange(min=1), help="Stop after this many entries.")
-@click.option("--duration", type=click.FloatRange(min=0), help="Stop after this many seconds.")
+@source_options(start="earliest", start_help="before the first run")
+@stop_options
 @click.pass_obj
 def bridge_command(
     settings: Settings,

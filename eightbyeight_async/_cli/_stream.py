@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractAsyncContextManager
-from typing import IO, Literal
+from typing import IO, Any, Literal, TypeVar
 
 import anyio
 import attrs
@@ -30,6 +30,7 @@ def event_line(event: StreamEvent) -> str:
     return json_line({**to_dict(event), "raw": event.raw})
 
 
+F = TypeVar("F", bound=Callable[..., Any])
 Api = Literal["sapi", "events"]
 Stream = EventStream | TopicStream
 """A reader of either API: the same events, stats and checkpoints."""
@@ -123,6 +124,48 @@ async def stream_events(
     return events, elapsed
 
 
+def source_options(*, start: str, start_help: str) -> Callable[[F], F]:
+    """The options that choose what a stream reads: SAPI's `--output`, Event Streaming's
+    topic (`--topic`, `--event-type`, `--agent-id`) and `--start`."""
+    options = [
+        click.option(
+            "--output",
+            type=click.Choice(OUTPUT_TYPES),
+            default="NEWLINE_JSON",
+            show_default=True,
+            help="SAPI's wire format.",
+        ),
+        click.option("--topic", help="Event Streaming: 'all' (the default) or an event type."),
+        click.option(
+            "--event-type", help="Event Streaming: one event type, e.g. InteractionCreated."
+        ),
+        click.option("--agent-id", help="Event Streaming: one agent's events."),
+        click.option(
+            "--start",
+            default=start,
+            show_default=True,
+            help=f"Event Streaming, {start_help}: latest, earliest or a message id.",
+        ),
+    ]
+
+    def apply(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+def stop_options(command: F) -> F:
+    """`--max-events` and `--duration`: when a long-running stream command stops by itself."""
+    command = click.option(
+        "--duration", type=click.FloatRange(min=0), help="Stop after this many seconds."
+    )(command)
+    return click.option(
+        "--max-events", type=click.IntRange(min=1), help="Stop after this many events."
+    )(command)
+
+
 @program.command("stream")
 @click.option(
     "--api",
@@ -132,22 +175,7 @@ async def stream_events(
     help="sapi: the Streaming API; events: Event Streaming (its WebSocket successor).",
 )
 @click.option("--subscription-id", help="SAPI: reuse it to get what happened while away.")
-@click.option(
-    "--output",
-    type=click.Choice(OUTPUT_TYPES),
-    default="NEWLINE_JSON",
-    show_default=True,
-    help="SAPI's wire format.",
-)
-@click.option("--topic", help="Event Streaming: 'all' (the default) or an event type.")
-@click.option("--event-type", help="Event Streaming: one event type, e.g. InteractionCreated.")
-@click.option("--agent-id", help="Event Streaming: one agent's events.")
-@click.option(
-    "--start",
-    default="latest",
-    show_default=True,
-    help="Event Streaming, without a checkpoint: latest, earliest or a message id.",
-)
+@source_options(start="latest", start_help="without a checkpoint")
 @click.option(
     "--out", default="-", show_default=True, help="JSONL file to append to, or - for stdout."
 )
@@ -156,8 +184,7 @@ async def stream_events(
     type=click.Path(dir_okay=False, path_type=pathlib.Path),
     help="Resume from here after a restart, without duplicates.",
 )
-@click.option("--max-events", type=click.IntRange(min=1), help="Stop after this many events.")
-@click.option("--duration", type=click.FloatRange(min=0), help="Stop after this many seconds.")
+@stop_options
 @click.pass_obj
 def stream_command(
     settings: Settings,
