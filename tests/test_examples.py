@@ -36,6 +36,12 @@ CASES = [
         r"[1-9]\d* events \(.*\), 0 duplicates dropped, 0 reconnects; checkpoint in sapi.json",
     ),
     (
+        "interaction_export.py",
+        ["--days", "5", "--out", "calls.jsonl"],
+        r"exported [1-9]\d* interactions to calls.jsonl: 5 days read, 0 already done\n"
+        r"matches the sandbox's ground truth: True",
+    ),
+    (
         "event_streaming_consumer.py",
         ["--seconds", "2", "--checkpoint", "events.json"],
         r"[1-9]\d* events \(.*\), 0 duplicates dropped, \d+ acks, 0 reconnects; last message "
