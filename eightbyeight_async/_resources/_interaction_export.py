@@ -51,7 +51,9 @@ SLICE_ATTEMPTS = 3
 """Times a slice is read before its error ends the export (the pipeline retries each page
 first; this is for a page whose retries ran out, such as a long outage). The wait between
 readings is the call's retry policy's backoff."""
-_BUFFERED_ROWS = 2000
+_BUFFERED_ROWS = 256
+"""Rows read ahead of the caller, across slices (a slice's reader waits when it is full): a
+few hundred keep every reader busy; more only hold memory (a 95-metric row is ~28 KB)."""
 MAX_CONCURRENCY = 64
 
 OpenSlice = Callable[[Slice], Awaitable[AsyncIterator[DetailedRow]]]
