@@ -128,13 +128,9 @@ def _duration_ms(text: str) -> int:
     return ((hours * 60 + minutes) * 60 + secs) * 1000
 
 
-def parse_detailed_spec(body: Any, tenant: Tenant) -> DetailedSpec:
-    """The detailed report a create body asks for; RequestRejected names the broken rule."""
-    if not isinstance(body, dict):
-        raise RequestRejected("the body must be a JSON object")
-    kind = body.get("type")
-    if kind not in DETAILED_TYPES:
-        raise RequestRejected(f"type must be one of {', '.join(DETAILED_TYPES)}, not {kind!r}")
+def title_and_range(body: dict[str, Any]) -> tuple[str, dt.datetime, dt.datetime]:
+    """A create body's `title` and `dateRange` (start before end), as every v8 report type
+    checks them; RequestRejected names the broken rule."""
     title = body.get("title")
     if not isinstance(title, str) or not TITLE.fullmatch(title):
         raise RequestRejected("title allows only A-Z, a-z, 0-9, spaces and ! - _ . * ' ( )")
@@ -145,6 +141,17 @@ def parse_detailed_spec(body: Any, tenant: Tenant) -> DetailedSpec:
     end = _instant(dates.get("end"), "dateRange.end")
     if end <= start:
         raise RequestRejected("dateRange.end must be after dateRange.start")
+    return title, start, end
+
+
+def parse_detailed_spec(body: Any, tenant: Tenant) -> DetailedSpec:
+    """The detailed report a create body asks for; RequestRejected names the broken rule."""
+    if not isinstance(body, dict):
+        raise RequestRejected("the body must be a JSON object")
+    kind = body.get("type")
+    if kind not in DETAILED_TYPES:
+        raise RequestRejected(f"type must be one of {', '.join(DETAILED_TYPES)}, not {kind!r}")
+    title, start, end = title_and_range(body)
     participants = _boolean(body.get("includeParticipants"), "includeParticipants")
     if participants and kind != INTERACTION_DETAILS:
         raise RequestRejected(f"includeParticipants is allowed only for {INTERACTION_DETAILS}")

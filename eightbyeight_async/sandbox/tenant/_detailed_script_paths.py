@@ -23,8 +23,9 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from ._analytics_data import _in_intraday
-from ._analytics_rules import TITLE, RequestRejected, _instant, _intraday, _zone
+from ._analytics_rules import RequestRejected, _intraday, _zone
 from ._detailed_catalogue import SCRIPT_PATH_FIELDS, SCRIPT_PATH_FORBIDDEN, SCRIPT_PATHS
+from ._detailed_rules import title_and_range
 from ._detailed_values import Directory, iso, script_name
 from ._tenant import Record, Tenant
 
@@ -66,16 +67,7 @@ def parse_script_paths_spec(body: Any, tenant: Tenant) -> ScriptPathsSpec:
     for name in SCRIPT_PATH_FORBIDDEN:
         if name in body:
             raise RequestRejected(f"{name} is not allowed for {SCRIPT_PATHS} reports")
-    title = body.get("title")
-    if not isinstance(title, str) or not TITLE.fullmatch(title):
-        raise RequestRejected("title allows only A-Z, a-z, 0-9, spaces and ! - _ . * ' ( )")
-    dates = body.get("dateRange")
-    if not isinstance(dates, dict):
-        raise RequestRejected("dateRange must be an object with start and end")
-    start = _instant(dates.get("start"), "dateRange.start")
-    end = _instant(dates.get("end"), "dateRange.end")
-    if end <= start:
-        raise RequestRejected("dateRange.end must be after dateRange.start")
+    title, start, end = title_and_range(body)
     return ScriptPathsSpec(
         type=SCRIPT_PATHS,
         title=title,
