@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any, Protocol
 
 import anyio
 
@@ -25,6 +26,35 @@ async def read_slowly(events: AsyncIterator[object], per_event: float, seconds: 
         if time.monotonic() > deadline:
             break
     return count
+
+
+class Reconnecting(Protocol):
+    """A stream reader that counts its reconnects (SAPI's and Event Streaming's)."""
+
+    stats: Any
+
+    def __anext__(self) -> Awaitable[object]: ...
+
+
+async def fault_to_event_median(
+    events: Reconnecting, fault: Callable[[], object], rounds: int, healthy: float
+) -> float:
+    """Median seconds from `fault()` (which forces a reconnect) to the next delivered event,
+    each fault after the connection has been healthy for `healthy` seconds, so that each
+    measures a first backoff rather than a window that doubled."""
+    times = []
+    for _ in range(rounds):
+        healthy_at = time.perf_counter() + healthy * 1.5
+        while time.perf_counter() < healthy_at:
+            await events.__anext__()
+        reconnects = events.stats.reconnects
+        fault()
+        forced = time.perf_counter()
+        while events.stats.reconnects == reconnects:
+            await events.__anext__()
+        await events.__anext__()
+        times.append(time.perf_counter() - forced)
+    return sorted(times)[len(times) // 2]
 
 
 def peak_rss_mb() -> float:

@@ -24,7 +24,14 @@ from httpx_ws import AsyncWebSocketSession, aconnect_ws
 from eightbyeight_async import ContactCenter, ReconnectPolicy
 from eightbyeight_async.sandbox import Sandbox
 
-from ._harness import ServerProcess, peak_rss_mb, print_table, read_slowly, write_results
+from ._harness import (
+    ServerProcess,
+    fault_to_event_median,
+    peak_rss_mb,
+    print_table,
+    read_slowly,
+    write_results,
+)
 
 EVENTS = 100_000
 RECONNECTS = 9
@@ -89,19 +96,7 @@ async def reconnect_time(results: dict[str, float]) -> None:
             async with sb.client() as cc, cc.events.subscribe(reconnect=policy) as events:
                 await events.__anext__()
                 for fault_name, fault in faults.items():
-                    times = []
-                    for _ in range(RECONNECTS):
-                        healthy_at = time.perf_counter() + healthy * 1.5
-                        while time.perf_counter() < healthy_at:
-                            await events.__anext__()
-                        reconnects = events.stats.reconnects
-                        fault()
-                        forced = time.perf_counter()
-                        while events.stats.reconnects == reconnects:
-                            await events.__anext__()
-                        await events.__anext__()
-                        times.append(time.perf_counter() - forced)
-                    median = sorted(times)[len(times) // 2]
+                    median = await fault_to_event_median(events, fault, RECONNECTS, healthy)
                     results[f"2_{fault_name}_to_event_s_{name}_median"] = median
 
 

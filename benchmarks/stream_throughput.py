@@ -22,7 +22,14 @@ import xmltodict
 from eightbyeight_async import ContactCenter, ReconnectPolicy
 from eightbyeight_async.sandbox import Sandbox
 
-from ._harness import ServerProcess, peak_rss_mb, print_table, read_slowly, write_results
+from ._harness import (
+    ServerProcess,
+    fault_to_event_median,
+    peak_rss_mb,
+    print_table,
+    read_slowly,
+    write_results,
+)
 
 EVENTS = {"NEWLINE_JSON": 100_000, "NEWLINE_XML": 10_000}
 RECONNECT_DROPS = 9
@@ -85,7 +92,6 @@ async def reconnect_time(results: dict[str, float]) -> None:
         "fast": ReconnectPolicy(initial_delay=0.05, healthy_after=healthy),
     }
     for name, policy in policies.items():
-        times = []
         async with Sandbox(seed=1, sapi_time_scale=60.0) as sb:
             sb.streaming.rate = 200
             async with (
@@ -93,18 +99,10 @@ async def reconnect_time(results: dict[str, float]) -> None:
                 cc.streaming.subscribe("bench", reconnect=policy) as events,
             ):
                 await events.__anext__()
-                for _ in range(RECONNECT_DROPS):
-                    healthy_at = time.perf_counter() + healthy * 1.5
-                    while time.perf_counter() < healthy_at:
-                        await events.__anext__()
-                    sb.streaming.drop()
-                    dropped = time.perf_counter()
-                    reconnects = events.stats.reconnects
-                    while events.stats.reconnects == reconnects:
-                        await events.__anext__()
-                    await events.__anext__()
-                    times.append(time.perf_counter() - dropped)
-        results[f"2_reconnect_to_event_s_{name}_median"] = sorted(times)[len(times) // 2]
+                median = await fault_to_event_median(
+                    events, sb.streaming.drop, RECONNECT_DROPS, healthy
+                )
+        results[f"2_reconnect_to_event_s_{name}_median"] = median
 
 
 async def slow_consumer_memory(results: dict[str, float]) -> None:
