@@ -50,12 +50,14 @@ import collections
 import contextlib
 import json
 import random
+import threading
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, Literal
 
 import anyio
 
+from .._generated_source import GeneratedSource
 from ..sapi._streaming_state import SimClock
 from ..tenant._tenant import Tenant
 from ._broker import Broker
@@ -69,12 +71,11 @@ RETENTION = 10_000
 LEDGER_SIZE = 5_000
 IDLE_TIMEOUT = 300.0
 RATE = 20.0
-_TICK = (0.005, 0.05)
 
 MalformedKind = Literal["payload", "frame"]
 
 
-class EventStreamingServer:
+class EventStreamingServer(GeneratedSource):
     """The Event Streaming simulator of one tenant: clock, generator, topics, controls.
 
     Thread-safe: tests call it from their own thread while the server's loop serves.
@@ -144,33 +145,14 @@ class EventStreamingServer:
         self._broker.ledger_size = max(1, int(value))
 
     @property
-    def time_scale(self) -> float:
-        """Simulated seconds per real second."""
-        return self.clock.scale
+    def _lock(self) -> threading.RLock:
+        return self._broker.lock
 
-    def now(self) -> float:
-        """The simulated time, epoch seconds."""
-        return self.clock.now()
-
-    def advance(self, seconds: float) -> None:
-        """Jump the simulated clock forward (sessions idle that long close at once)."""
-        self.clock.advance(seconds)
+    def _wake_streams(self) -> None:
         _nudge(self._broker.open_sessions())
 
-    @property
-    def paused(self) -> bool:
-        """Whether the background generator is stopped."""
-        return self._paused
-
-    def pause(self) -> None:
-        """Stop generating events in the background (`emit` still works); once it returns,
-        no background event follows."""
-        with self._broker.lock:
-            self._paused = True
-
-    def resume(self) -> None:
-        """Generate events in the background again, at `rate` per real second."""
-        self._paused = False
+    def _listening(self) -> bool:
+        return bool(self._broker.sessions)
 
     def emit(self, count: int = 1) -> int:
         """Publish `count` events now, synchronously; returns `count`."""
@@ -184,22 +166,6 @@ class EventStreamingServer:
             woken = self._broker.publish(events, now, malformed)
         _nudge(woken)
         return count
-
-    async def _generate(self) -> None:
-        last, credit = time.monotonic(), 0.0
-        while True:
-            await asyncio.sleep(_tick(self.rate))
-            now = time.monotonic()
-            elapsed, last = now - last, now
-            with self._broker.lock:
-                if self._paused or self.rate <= 0 or not self._broker.sessions:
-                    credit = 0.0
-                    continue
-                credit = min(credit + elapsed * self.rate, self.rate + 1.0)
-                if credit >= 1.0:
-                    count = int(credit)
-                    credit -= count
-                    self.emit(count)
 
     # --- admission (the endpoint asks) ------------------------------------------------------
 
@@ -361,8 +327,3 @@ class EventStreamingServer:
 def _nudge(sessions: list[Session]) -> None:
     for session in sessions:
         session.nudge()
-
-
-def _tick(rate: float) -> float:
-    shortest, longest = _TICK
-    return min(max(1.0 / rate, shortest), longest) if rate > 0 else longest

@@ -95,12 +95,14 @@ import asyncio
 import collections
 import contextlib
 import json
+import threading
 import time
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import anyio
 
+from .._generated_source import GeneratedSource
 from ..tenant._tenant import Tenant
 from ._sapi_events import EventFactory
 from ._streaming_registry import BACKLOG_SECONDS, MAX_STREAMS, Registry, nudge
@@ -112,11 +114,9 @@ SESSION_SECONDS = 3600.0
 HEARTBEAT_SECONDS = 60.0
 HISTORY = 100_000
 """Events kept in `generated` and in each subscription's log (the most recent)."""
-_TICK = (0.005, 0.05)
-"""The generator wakes every 1/rate seconds, within these bounds (fewer bursts at high rates)."""
 
 
-class StreamingServer:
+class StreamingServer(GeneratedSource):
     """The SAPI simulator of one tenant: clock, event generator, subscriptions, ground truth.
 
     Thread-safe: tests call it from their own thread while the server's loop streams.
@@ -176,36 +176,17 @@ class StreamingServer:
             f"generated={self._sequence}, paused={self._paused})"
         )
 
-    # --- the clock and the generator ------------------------------------------------------
+    # --- the clock and the generator (see GeneratedSource for the rest) -----------------
 
     @property
-    def time_scale(self) -> float:
-        """Simulated seconds per real second."""
-        return self.clock.scale
+    def _lock(self) -> threading.RLock:
+        return self._registry.lock
 
-    def now(self) -> float:
-        """The simulated time, epoch seconds."""
-        return self.clock.now()
-
-    def advance(self, seconds: float) -> None:
-        """Jump the simulated clock forward (sessions end, subscriptions expire accordingly)."""
-        self.clock.advance(seconds)
+    def _wake_streams(self) -> None:
         nudge(self._registry.streams(None))
 
-    @property
-    def paused(self) -> bool:
-        """Whether the background generator is stopped."""
-        return self._paused
-
-    def pause(self) -> None:
-        """Stop generating events in the background (`emit` still works). Once it returns,
-        no background event follows: the generator decides and emits under the same lock."""
-        with self._registry.lock:
-            self._paused = True
-
-    def resume(self) -> None:
-        """Generate events in the background again, at `rate` per real second."""
-        self._paused = False
+    def _listening(self) -> bool:
+        return self._registry.any_live()
 
     def emit(self, count: int = 1) -> list[dict[str, Any]]:
         """Generate `count` events now; returns them (JSON form)."""
@@ -222,22 +203,6 @@ class StreamingServer:
             woken = self._registry.route(events, now)
         nudge(woken)
         return _json_forms(events)
-
-    async def _generate(self) -> None:
-        last, credit = time.monotonic(), 0.0
-        while True:
-            await asyncio.sleep(_tick(self.rate))
-            now = time.monotonic()
-            elapsed, last = now - last, now
-            with self._registry.lock:  # `pause()` takes it too: no event after it returns
-                if self._paused or self.rate <= 0 or not self._registry.any_live():
-                    credit = 0.0
-                    continue
-                credit = min(credit + elapsed * self.rate, self.rate + 1.0)
-                if credit >= 1.0:
-                    count = int(credit)
-                    credit -= count
-                    self.emit(count)
 
     # --- streams (called by the endpoint, in the server's loop) ----------------------------
 
@@ -369,11 +334,6 @@ class StreamingServer:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-
-
-def _tick(rate: float) -> float:
-    shortest, longest = _TICK
-    return min(max(1.0 / rate, shortest), longest) if rate > 0 else longest
 
 
 def _json_forms(events: Iterable[SapiEvent]) -> list[dict[str, Any]]:
