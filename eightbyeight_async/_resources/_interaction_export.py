@@ -193,6 +193,11 @@ class InteractionExport:
         """The caller left: a `SliceDone` it received counts as delivered."""
         self._settle()
 
+    def release(self) -> None:
+        """The readers have stopped: close the channel the rows came through."""
+        self._send.close()
+        self._receive.close()
+
     # --- the readers (background tasks) ----------------------------------------------------
 
     async def run(self) -> None:
@@ -250,15 +255,18 @@ async def running(export: InteractionExport) -> AsyncIterator[InteractionExport]
     """Run `export`'s readers for the length of a `with` block; the block's own exception
     comes out as it was raised (not wrapped in an exception group)."""
     failure: BaseException | None = None
-    async with anyio.create_task_group() as task_group:
-        task_group.start_soon(export.run)
-        try:
-            yield export
-        except BaseException as exc:
-            failure = exc
-        finally:
-            export.close()
-            task_group.cancel_scope.cancel()
+    try:
+        async with anyio.create_task_group() as task_group:
+            task_group.start_soon(export.run)
+            try:
+                yield export
+            except BaseException as exc:
+                failure = exc
+            finally:
+                export.close()
+                task_group.cancel_scope.cancel()
+    finally:
+        export.release()
     if failure is not None:
         raise failure
 

@@ -226,6 +226,11 @@ class TopicStream:
         self.save_checkpoint()
         self._closed = True
 
+    def release(self) -> None:
+        """The connection loop has stopped: close the channel the messages came through."""
+        self._send.close()
+        self._receive.close()
+
     # --- the connection loop (a background task) ------------------------------------------
 
     async def run(self) -> None:
@@ -365,16 +370,19 @@ async def running(stream: TopicStream) -> AsyncIterator[TopicStream]:
     """Run `stream`'s connection loop for the length of a `with` block; the block's own
     exception comes out as it was raised (not wrapped in an exception group)."""
     failure: BaseException | None = None
-    async with anyio.create_task_group() as task_group:
-        task_group.start_soon(stream.run)
-        task_group.start_soon(stream.keep_acknowledging)
-        try:
-            yield stream
-        except BaseException as exc:
-            failure = exc
-        finally:
-            with anyio.CancelScope(shield=True):
-                await stream.aclose()  # while the connection is open: its last ack goes out
-            task_group.cancel_scope.cancel()
+    try:
+        async with anyio.create_task_group() as task_group:
+            task_group.start_soon(stream.run)
+            task_group.start_soon(stream.keep_acknowledging)
+            try:
+                yield stream
+            except BaseException as exc:
+                failure = exc
+            finally:
+                with anyio.CancelScope(shield=True):
+                    await stream.aclose()  # while the connection is open: its last ack goes out
+                task_group.cancel_scope.cancel()
+    finally:
+        stream.release()
     if failure is not None:
         raise failure
