@@ -244,7 +244,8 @@ class ContactCenter:
 
     def limits_state(self) -> Mapping[ApiFamily, FlowState]:
         """Each API family's flow control now: its limit, the rate it is paced at (None
-        until a 429/503), requests in flight, throttles seen and family-wide pauses."""
+        until a 429/503), requests in flight, throttles seen, family-wide pauses and
+        outages ridden out."""
         return self._pipeline.flow_states()
 
     def __repr__(self) -> str:

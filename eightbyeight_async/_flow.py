@@ -63,6 +63,9 @@ class FlowState:
     pauses: int
     """Family-wide pauses for a `Retry-After`."""
     adaptive: bool
+    outages: int
+    """Times the family's outage gate opened: bursts of connection errors or 502/503/504
+    that held every request back behind one probe."""
 
 
 class FamilyFlow:
@@ -96,7 +99,8 @@ class FamilyFlow:
         self._answers = 0
         self._first_answer: float | None = None
 
-    def state(self) -> FlowState:
+    def state(self, *, outages: int = 0) -> FlowState:
+        """The flow as it stands; `outages` counts the family's outage-gate openings."""
         return FlowState(
             limit=self.ceiling,
             rate=self._rate,
@@ -104,6 +108,7 @@ class FamilyFlow:
             throttles=self._throttles,
             pauses=self._pauses,
             adaptive=self.adaptive,
+            outages=outages,
         )
 
     @contextlib.asynccontextmanager

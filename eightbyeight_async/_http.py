@@ -46,8 +46,10 @@ from ._outage import OutageGate, Outcome, classify
 from ._redact import mask_secrets, redact_text, redact_url, request_secrets
 from ._redirects import send_following_redirects
 from ._retry import (
+    UNTRUSTED_CERTIFICATE,
     RetryPolicy,
     cause_chain,
+    is_permanent,
     parse_retry_after,
     retry_delay,
     should_retry,
@@ -145,7 +147,7 @@ class HttpPipeline:
 
     def flow_states(self) -> dict[ApiFamily, FlowState]:
         """Each family's flow control as it stands."""
-        return {family: flow.state() for family, flow in self._flows.items()}
+        return {f: flow.state(outages=self.gates[f].opened) for f, flow in self._flows.items()}
 
     def __repr__(self) -> str:
         hosts = {host.value: str(url) for host, url in self._base_urls.items()}
@@ -383,6 +385,8 @@ def transport_error(
     reason = next((str(link) for link in cause_chain(exc) if str(link)), "")
     detail = redact_text(reason) or type(exc).__name__
     message = f"{what.format(url=url)}: {type(exc).__name__}: {detail}"
+    if is_permanent(exc):
+        message += UNTRUSTED_CERTIFICATE
     return kind(message, method=request.method, url=url)
 
 

@@ -44,6 +44,12 @@ OUTAGE_ERRORS: tuple[type[Exception], ...] = (
 )
 # Causes that no retry can fix: the server's certificate fails verification every time.
 PERMANENT_CAUSES: tuple[type[BaseException], ...] = (ssl.SSLCertVerificationError,)
+UNTRUSTED_CERTIFICATE = (
+    " (the server's certificate is not trusted, so the request was not retried: trust the CA"
+    " that signed it, e.g. http_client=httpx.AsyncClient(verify=ssl.create_default_context("
+    "cafile=...)), or fix the certificate of the server or proxy at that address)"
+)
+"""What an error caused by `PERMANENT_CAUSES` adds to its message: what to do."""
 
 
 def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
