@@ -26,6 +26,9 @@ from eightbyeight_async.sandbox import Sandbox
 SandboxFactory = Callable[..., Sandbox]
 """`factory(**options)`: a started `Sandbox(**options)`, stopped when its fixture ends."""
 
+collect_ignore = ["plugin_project"]
+"""A user's project of its own, run in a subprocess by `test_testing_plugin.py`."""
+
 BACKENDS = os.environ.get("EIGHTBYEIGHT_TEST_BACKENDS", "asyncio,trio").split(",")
 
 

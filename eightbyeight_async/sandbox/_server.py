@@ -58,7 +58,7 @@ class Sandbox:
     runs the Streaming API (SAPI) on a simulated clock, `sapi_time_scale` simulated seconds
     per real second (3600: a 60-minute session lasts one real second); `sb.events` runs
     Event Streaming (Pulsar's WebSocket API) at `sb.events_url` on its own clock
-    (`events_time_scale`).
+    (`events_time_scale`); `sb.advance(seconds)` moves both clocks.
     """
 
     def __init__(
@@ -207,6 +207,12 @@ class Sandbox:
         ):
             service.reset()
         self.faults.clear(counters=True)
+
+    def advance(self, seconds: float) -> None:
+        """Move both simulated stream clocks (SAPI's `sb.streaming` and Event Streaming's
+        `sb.events`) forward by `seconds`, so a test need not know which one its code reads."""
+        self.streaming.advance(seconds)
+        self.events.advance(seconds)
 
     def start(self) -> None:
         """Bind the port and serve from a background thread; returns once accepting."""
