@@ -150,3 +150,13 @@ def test_misuse_gets_a_message_that_says_what_to_do(
     run = run_pytest(f"test_misuse.py::{test}", cwd=tmp_path)
     assert run.returncode != 0
     assert message in run.stdout + run.stderr
+
+
+def test_without_the_sandbox_extra_a_fixture_says_what_to_install(tmp_path: pathlib.Path) -> None:
+    """The plugin loads in every environment with the SDK; the extra is needed only once a
+    test asks for a fixture (uvicorn is blocked here as if it were not installed)."""
+    (tmp_path / "conftest.py").write_text("import sys\n\nsys.modules['uvicorn'] = None\n")
+    (tmp_path / "test_it.py").write_text("def test_it(eightbyeight_sandbox):\n    pass\n")
+    run = run_pytest(cwd=tmp_path)
+    assert run.returncode != 0
+    assert "needs 'uvicorn': pip install 'eightbyeight-async[sandbox]'" in run.stdout

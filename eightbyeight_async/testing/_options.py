@@ -13,6 +13,8 @@ from typing import Any
 import attrs
 import pytest
 
+from ._pool import sandbox_class
+
 MARKER = "eightbyeight"
 MARKER_HELP = (
     "eightbyeight(**options): the Sandbox(...) keywords of the test's sandbox (seed=, days=, "
@@ -70,9 +72,7 @@ def read_options(item: pytest.Item) -> KitOptions:
 
 def sandbox_keywords() -> set[str]:
     """Every keyword `Sandbox(...)` accepts (imports the sandbox: call it from a fixture)."""
-    from ..sandbox import Sandbox
-
-    return set(inspect.signature(Sandbox).parameters)
+    return set(inspect.signature(sandbox_class()).parameters)
 
 
 def _ini_options(config: pytest.Config) -> dict[str, Any]:

@@ -6,8 +6,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 if TYPE_CHECKING:
     from ..sandbox import Sandbox
+
+
+def sandbox_class() -> type[Sandbox]:
+    """`Sandbox`, imported on first use (so that loading the plugin stays light); a
+    UsageError that says what to install when the `sandbox` extra is missing."""
+    try:
+        from ..sandbox import Sandbox
+    except ModuleNotFoundError as exc:
+        raise pytest.UsageError(
+            f"the eightbyeight fixtures run the sandbox, which needs {exc.name!r}: "
+            "pip install 'eightbyeight-async[sandbox]'"
+        ) from exc
+    return Sandbox
 
 
 class SandboxPool:
@@ -21,9 +36,7 @@ class SandboxPool:
         key = tuple(sorted(options.items()))
         sandbox = self._running.get(key)
         if sandbox is None:
-            from ..sandbox import Sandbox  # here, so that loading the plugin stays light
-
-            sandbox = Sandbox(**options)
+            sandbox = sandbox_class()(**options)
             sandbox.start()
             self._running[key] = sandbox
         return sandbox
