@@ -8,7 +8,10 @@ are healthy and latency is steady, and falls multiplicatively on the next thrott
 latency rise well above the least seen, as TCP Vegas does). Concurrency alone is too coarse
 for this: against 60 requests/s at 20 ms, one request in flight reaches ~0.7 of the limit and
 two already draw 429s. A `Retry-After` pauses the whole family until then, so in-flight
-siblings do not all run into the same wall. `adaptive=False` keeps a fixed limit.
+siblings do not all run into the same wall, and a throttled request's retry waits for the
+family's pause and pace instead of backing off on its own. The rate moves only while it is
+what holds requests back (a page window's tail leaves it unused: growing it then would only
+overshoot). `adaptive=False` keeps a fixed limit.
 """
 
 from __future__ import annotations
@@ -32,17 +35,20 @@ ACCEPTED_MARGIN = 0.95
 START_GROWTH = 3.0
 """Below `NEAR` times the rate the server last accepted before a throttle, the rate grows
 this much per second (slow start)."""
-PROBE_PER_SECOND = 0.005
+PROBE_PER_SECOND = 0.0025
 """Above it, it grows by this share of that rate per second, half as fast each time the same
 limit is found again: throttles stay rare, and each may cost a `Retry-After` pause."""
 NEAR = 0.9
+CATCH_UP = 2
+"""Sends the pacer lets through at once after the family went idle (a page window's tail):
+the rate over a second stays the paced one, and a server's bucket has room for that many."""
 LATENCY_RISE = 3.0
 """Answers this many times slower than the least seen, on average, count as congestion."""
 LATENCY_SMOOTHING = 0.1
 """Weight of the newest answer in that average (one slow answer is noise, not a queue)."""
 LATENCY_DECREASE = 0.95
-EVIDENCE = 10
-"""Accepted answers needed before a throttle sets a pace (fewer say little about the rate)."""
+SHORTEST_START = 0.1
+"""Seconds the first pace is measured over at least (answers of one burst come at once)."""
 EPOCH = 0.5
 """Seconds between two decreases: one congestion event, however many answers report it."""
 WINDOW = 0.5
@@ -98,6 +104,10 @@ class FamilyFlow:
         self._pauses = 0
         self._answers = 0
         self._first_answer: float | None = None
+        self._held_back = False
+        """Whether the pacer made a request wait since the rate last changed: only then is
+        the rate what limits the family, so only then may answers move it (a rate no request
+        waits for says nothing about the server, as in TCP's cwnd validation)."""
 
     def state(self, *, outages: int = 0) -> FlowState:
         """The flow as it stands; `outages` counts the family's outage-gate openings."""
@@ -111,6 +121,14 @@ class FamilyFlow:
             outages=outages,
         )
 
+    def holds_retry_of(self, status: int | None) -> float | None:
+        """Seconds the family itself holds the retry of a request answered `status` (its
+        pause, then its pace), or None when the request must back off on its own: only a
+        throttle, once the family is paced, is spaced by the family."""
+        if status not in THROTTLE_STATUSES or not self.adaptive or self._rate is None:
+            return None
+        return max(self._resume_at - self._clock(), self._next_send - self._clock(), 0.0)
+
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[Slot]:
         """Hold one of the family's places: after any pause, at the paced rate."""
@@ -120,17 +138,21 @@ class FamilyFlow:
             yield Slot(self, self._clock())
 
     async def _wait_turn(self) -> None:
+        """Until the family's pause is over and its next send time has come; then claim
+        that time. Waiters re-check after each sleep, so a rate that changed meanwhile (or a
+        pause that began) applies to requests already waiting."""
         while True:
-            while (now := self._clock()) < self._resume_at:
+            now = self._clock()
+            if now < self._resume_at:
                 await self._sleep(self._resume_at - now)
-            if self._rate is None:
-                return
-            send_at = max(now, self._next_send)
-            self._next_send = send_at + 1 / self._rate
-            if send_at > now:
-                await self._sleep(send_at - now)
-            if self._clock() >= self._resume_at:
-                return  # else a pause began while this request waited its turn: wait again
+            elif self._rate is not None and now < self._next_send:
+                self._held_back = True
+                await self._sleep(self._next_send - now)
+            else:
+                break
+        if self._rate is not None:
+            interval = 1 / self._rate
+            self._next_send = max(self._next_send + interval, now - CATCH_UP * interval)
 
     def observe(self, status: int | None, latency: float, retry_after: float | None) -> None:
         """What one answer says: a throttle (429/503) slows the family, a healthy answer at
@@ -159,11 +181,14 @@ class FamilyFlow:
             if self._latency is None
             else (LATENCY_SMOOTHING * latency + (1 - LATENCY_SMOOTHING) * self._latency)
         )
-        if self._latency > LATENCY_RISE * self._least_latency and self._rate is not None:
+        if self._rate is None:
+            return
+        if self._latency > LATENCY_RISE * self._least_latency:
             self._slow_down(now, LATENCY_DECREASE, throttled=False)
-        elif self._rate is not None and now - self._last_increase >= EPOCH:
+        elif self._held_back and now - self._last_increase >= EPOCH:
             self._speed_up(now - max(self._last_increase, min(self._resume_at, now)))
             self._last_increase = now
+            self._held_back = False
 
     def _speed_up(self, seconds: float) -> None:
         assert self._rate is not None
@@ -189,7 +214,7 @@ class FamilyFlow:
     def _accepted_since_start(self, now: float) -> float:
         if self._first_answer is None:
             return 1.0
-        return self._answers / max(now - self._first_answer, 0.1)
+        return self._answers / max(now - self._first_answer, SHORTEST_START)
 
     def _prune(self, now: float) -> None:
         while self._accepted and self._accepted[0] < now - WINDOW:
@@ -202,14 +227,18 @@ class FamilyFlow:
         if now - self._last_decrease < EPOCH:
             return  # the same congestion event, reported by several answers
         if self._rate is None:
-            if self._answers < EVIDENCE:
-                return  # a throttle or two among a handful of answers: pause, don't pace yet
+            if not self._answers:
+                return  # nothing accepted yet, so no rate to start from: only the pause
             # The first throttle: start from what the server accepted since the first answer
-            # (a burst makes it look high: the next throttle corrects it).
-            self._rate = max(ACCEPTED_MARGIN * self._accepted_since_start(now), 1.0)
+            # (over at least `SHORTEST_START` s: a burst makes it look high, and the next
+            # throttle corrects it; too low, and slow start soon finds the limit).
+            accepted = self._accepted_since_start(now)
+            self._rate = max(ACCEPTED_MARGIN * accepted, 1.0)
+        elif not throttled:
+            self._rate = max(self._rate * factor, 1.0)  # latency: what was accepted is moot
         else:
             accepted = self._accepted_rate(now, shortest=0.1)
-            if throttled:  # the server's limit is about what it was accepting
+            if self._held_back:  # sending at the pace: the limit is about what was accepted
                 known = max(min(self._rate, accepted), 1.0)
                 previous = self._refused_rate
                 steady = previous is not None and abs(known - previous) < 0.1 * previous
@@ -218,9 +247,11 @@ class FamilyFlow:
                     max(self._probe / 2, PROBE_PER_SECOND / 8) if steady else PROBE_PER_SECOND
                 )
                 self._refused_rate = known
+                accepted = max(accepted, known)
             slower = min(self._rate * factor, ACCEPTED_MARGIN * accepted)
             self._rate = max(slower, 1.0)
         self._last_decrease = self._last_increase = now
+        self._held_back = False
 
 
 @attrs.frozen

@@ -29,11 +29,10 @@ from ._config import (
     Host,
     Limits,
 )
+from ._connection_errors import transport_error
 from ._errors import (
     STATUS_HINTS,
-    APIConnectionError,
     APIError,
-    APITimeoutError,
     ConfigurationError,
     DecodeError,
     EightByEightError,
@@ -43,13 +42,10 @@ from ._errors import (
 from ._flow import THROTTLE_STATUSES, FamilyFlow, FlowState, throttle_wait
 from ._formats import decode_json
 from ._outage import OutageGate, Outcome, classify
-from ._redact import mask_secrets, redact_text, redact_url, request_secrets
+from ._redact import mask_secrets, redact_url, request_secrets
 from ._redirects import send_following_redirects
 from ._retry import (
-    UNTRUSTED_CERTIFICATE,
     RetryPolicy,
-    cause_chain,
-    is_permanent,
     parse_retry_after,
     retry_delay,
     should_retry,
@@ -231,7 +227,12 @@ class HttpPipeline:
     async def _sleep_before_retry(
         self, policy: RetryPolicy, attempt: int, options: RequestOptions, failure: _AttemptFailed
     ) -> None:
-        delay = retry_delay(policy, attempt, retry_after=failure.retry_after, rng=self._rng)
+        held = self._flows[options.family].holds_retry_of(failure.status_code)
+        delay = (
+            retry_delay(policy, attempt, retry_after=failure.retry_after, rng=self._rng)
+            if held is None
+            else held  # logged; the family's pause and pace hold it, in order with its siblings
+        )
         reason = failure.status_code or type(failure.cause or failure.error).__name__
         logger.info(
             "Retrying %s %s (attempt %d %s) after %s; waiting %.2fs",
@@ -244,7 +245,8 @@ class HttpPipeline:
             reason,
             delay,
         )
-        await anyio.sleep(delay)
+        if held is None:
+            await anyio.sleep(delay)
 
     @contextlib.asynccontextmanager
     async def _attempt(self, options: RequestOptions) -> AsyncIterator[httpx.Response]:
@@ -373,28 +375,3 @@ class HttpPipeline:
             options, lambda response: decode_json(response.content)
         )
         return parse_token_response(document)
-
-
-def transport_error(
-    request: httpx.Request, exc: httpx.TransportError, what: str
-) -> APIConnectionError:
-    """The public error for a broken connection: `APITimeoutError` for a timeout, else
-    `APIConnectionError`; `what` says what failed, `{url}` in it the redacted URL."""
-    url = redact_url(request.url)
-    kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-    reason = next((str(link) for link in cause_chain(exc) if str(link)), "")
-    detail = redact_text(reason) or type(exc).__name__
-    message = f"{what.format(url=url)}: {type(exc).__name__}: {detail}"
-    if is_permanent(exc):
-        message += UNTRUSTED_CERTIFICATE
-    return kind(message, method=request.method, url=url)
-
-
-async def body_chunks(response: httpx.Response, chunk_size: int) -> AsyncIterator[bytes]:
-    """A streamed body in chunks; a connection that breaks off raises `APIConnectionError`."""
-    try:
-        async for chunk in response.aiter_bytes(chunk_size):
-            yield chunk
-    except httpx.TransportError as exc:
-        what = "the download from {url} broke off"
-        raise transport_error(response.request, exc, what) from exc

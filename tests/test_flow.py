@@ -9,9 +9,11 @@ import math
 import pytest
 
 from eightbyeight_async._flow import (
+    ACCEPTED_MARGIN,
     EPOCH,
-    EVIDENCE,
+    LATENCY_DECREASE,
     PROBE_PER_SECOND,
+    SHORTEST_START,
     START_GROWTH,
     WINDOW,
     FamilyFlow,
@@ -110,8 +112,8 @@ async def test_one_congestion_event_decreases_once() -> None:
 
 
 async def throttled(flow: FamilyFlow, clock: Clock) -> float:
-    """`EVIDENCE` healthy 10 ms answers, one every 100 ms (10 requests/s), then a 429."""
-    for _ in range(EVIDENCE):
+    """Ten healthy 10 ms answers, one every 100 ms (10 requests/s), then a 429."""
+    for _ in range(10):
         clock.now += 0.09
         async with flow.slot() as slot:
             clock.now += 0.01
@@ -152,13 +154,36 @@ async def test_healthy_answers_raise_the_rate_fast_far_below_the_limit_slowly_ne
     assert near < probed <= near + PROBE_PER_SECOND * grown * 4.0 * 1.1
 
 
-async def test_a_throttle_among_a_handful_of_answers_pauses_but_sets_no_pace() -> None:
+async def test_a_throttle_among_a_handful_of_answers_paces_the_family_at_once() -> None:
+    """Three answers of one burst: counted over `SHORTEST_START`, not over the 30 ms they
+    took (a start the next throttle corrects), rather than another burst into the wall."""
     clock = Clock()
     flow = flow_on(clock)
+    for _ in range(3):
+        async with flow.slot() as slot:
+            clock.now += 0.01
+            slot.observe(200)
     async with flow.slot() as slot:
         slot.observe(429, retry_after=1.0)
     state = flow.state()
-    assert (state.rate, state.throttles, state.pauses) == (None, 1, 1)
+    assert (state.throttles, state.pauses) == (1, 1)
+    assert state.rate is not None
+    assert math.isclose(state.rate, ACCEPTED_MARGIN * 3 / SHORTEST_START)
+
+
+async def test_the_rate_grows_only_while_the_pacer_holds_requests_back() -> None:
+    """A caller slower than the pace (a page window's consumer, say) leaves the rate where
+    it is: growing a rate no request waits for would overshoot the server's limit."""
+    clock = Clock()
+    flow = flow_on(clock)
+    rate = await throttled(flow, clock)
+    for _ in range(20):  # one request every 0.5 s, far below the pace: never held back
+        clock.now += 0.5
+        async with flow.slot() as slot:
+            clock.now += 0.01
+            slot.observe(200)
+    assert flow.state().rate == rate
+    assert await rate_after(flow, clock, 1.0) > rate  # back-to-back: held back, it grows
 
 
 async def test_retry_after_pauses_the_whole_family() -> None:
@@ -177,14 +202,17 @@ async def test_a_sustained_latency_rise_slows_the_family_down() -> None:
     clock = Clock()
     flow = flow_on(clock)
     await throttled(flow, clock)
-    paced = await rate_after(flow, clock, 2.0)  # 10 ms answers: the least latency seen
-    for _ in range(30):  # answers 20x slower, for a while: a queue is building
+    await rate_after(flow, clock, 2.0)  # 10 ms answers: the least latency seen
+    rates: list[float] = []
+    for _ in range(30):  # answers 20x slower, for 6 s: a queue is building
         async with flow.slot() as slot:
             clock.now += 0.2
             slot.observe(200)
-    slowed = flow.state().rate
-    assert slowed is not None
-    assert slowed < paced
+        rate = flow.state().rate
+        assert rate is not None
+        rates.append(rate)
+    peak, slowed = max(rates), rates[-1]  # the first slow answer is still within the average
+    assert slowed <= peak * LATENCY_DECREASE**5, "one decrease per congestion epoch"
 
 
 async def test_one_slow_answer_is_noise() -> None:

@@ -20,7 +20,7 @@ import respx
 
 from eightbyeight_async import APIConnectionError, ContactCenter, RetryPolicy
 from eightbyeight_async._config import ApiFamily
-from eightbyeight_async._http import transport_error
+from eightbyeight_async._connection_errors import transport_error
 from eightbyeight_async._outage import GateState, OutageGate, Outcome, classify
 from eightbyeight_async.sandbox import Sandbox
 

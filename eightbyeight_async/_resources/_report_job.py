@@ -16,6 +16,7 @@ import anyio
 import httpx
 from typing_extensions import Unpack
 
+from .._connection_errors import body_chunks
 from .._convert import structure, structure_many
 from .._endpoints import CallOptions, overrides
 from .._errors import (
@@ -26,7 +27,6 @@ from .._errors import (
     ReportTimeoutError,
 )
 from .._formats import decode_json
-from .._http import body_chunks
 from .._paginators import NumberedPage, PagePaginator
 from .._retry import parse_retry_after
 from .._safe_files import Staging, disposition_filename, safe_filename

@@ -23,12 +23,13 @@ import httpx
 from typing_extensions import Unpack
 
 from .._config import ApiFamily
+from .._connection_errors import body_chunks
 from .._endpoints import Action, CallOptions
 from .._errors import (
     EightByEightError,
     InvalidArgumentError,
 )
-from .._http import HttpPipeline, body_chunks
+from .._http import HttpPipeline
 from .._safe_files import Staging, check_directory, disposition_filename, safe_filename
 from .._safe_zip import ArchiveLimits, extract_zip
 
