@@ -2,7 +2,7 @@
 figures (all measured in this run), and write every figure to benchmarks/results/summary.json.
 
 Names: pipeline, stats_export, stream_throughput, event_streaming, analytics_rows,
-sharded_export, rate_limited, redis_bridge (default: all, in order).
+sharded_export, rate_limited, redis_bridge, transport (default: all, in order).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from . import (
     sharded_export,
     stats_export,
     stream_throughput,
+    transport,
 )
 from ._harness import RESULTS_DIR
 
@@ -34,6 +35,7 @@ BENCHMARKS: dict[str, Callable[[], Awaitable[dict[str, float]]]] = {
     "sharded_export": sharded_export.main,
     "rate_limited": rate_limited.main,
     "redis_bridge": redis_bridge.main,
+    "transport": transport.main,
 }
 
 HEADLINES = [
@@ -78,6 +80,14 @@ HEADLINES = [
     ("redis_bridge", "1_bridge_events_per_s", "SAPI → Redis bridge events/s", "-"),
     ("redis_bridge", "2_latency_ms_median", "emit → Redis consumer, median (ms)", "-"),
     ("redis_bridge", "2_latency_ms_p99", "emit → Redis consumer, p99 (ms)", "-"),
+    ("transport", "stats_fast_over_raw_httpx", "stats typed, aiohttp wire / raw httpx", "≥2"),
+    ("transport", "stats_fast_over_raw_aiohttp", "stats typed, aiohttp wire / raw aiohttp", "≥0.6"),
+    ("transport", "stats_default_over_raw_httpx", "stats typed, httpx wire / raw httpx", "≥0.9"),
+    ("transport", "stats_sdk_fast_records_per_s", "stats typed records/s, aiohttp wire", "-"),
+    ("transport", "rows_fast_over_raw_httpx", "job.rows(), aiohttp wire / raw httpx", "≥2"),
+    ("transport", "rows_fast_over_raw_aiohttp", "job.rows(), aiohttp wire / raw aiohttp", "≥0.6"),
+    ("transport", "rows_default_over_raw_httpx", "job.rows(), httpx wire / raw httpx", "≥0.9"),
+    ("transport", "rows_sdk_fast_rows_per_s", "job.rows() rows/s, aiohttp wire", "-"),
 ]
 
 
