@@ -238,7 +238,7 @@ def validate_timezone(name: str) -> str:
         raise InvalidArgumentError("tz must be an IANA time zone name such as America/New_York")
     try:
         return ZoneInfo(name.strip()).key
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: tzdata, "America"
         raise InvalidArgumentError(
             f"unknown time zone {name!r}; use an IANA name such as America/New_York or UTC"
         ) from None

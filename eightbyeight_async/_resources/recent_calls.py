@@ -151,7 +151,7 @@ def _zone(name: Any) -> dt.tzinfo | None:
         return dt.timezone.utc
     try:
         return zoneinfo.ZoneInfo(name) if isinstance(name, str) else None
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: tzdata, "America"
         return None
 
 

@@ -43,7 +43,7 @@ def zone_named(name: str) -> dt.tzinfo:
     """The IANA zone `name` (surrounding spaces ignored), else DateParamError."""
     try:
         return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: tzdata, "America"
         raise DateParamError(f"unknown time zone {name!r}") from None
 
 

@@ -258,5 +258,5 @@ def _zone(name: object) -> dt.tzinfo:
         return dt.timezone.utc
     try:
         return zoneinfo.ZoneInfo(str(name))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: tzdata, "America"
         raise BadSearch(f"unknown timezone {name!r}") from None

@@ -116,7 +116,7 @@ def _zone(name: Any, tenant: Tenant) -> str:
         return tenant.timezone
     try:
         return ZoneInfo(str(name)).key
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: tzdata, "America"
         raise RequestRejected(f"unknown timezone {name!r}") from None
 
 
