@@ -100,7 +100,7 @@ pid {dir}/nginx.pid;
 error_log {dir}/error.log info;
 events {{ worker_connections 256; }}
 http {{
-    log_format statuses '$status $request_method $uri';
+    log_format statuses '$status $request_method $request_uri';
     access_log {dir}/access.log statuses;
     client_body_temp_path {dir}/client_body;
     proxy_temp_path {dir}/proxy;
@@ -197,7 +197,7 @@ class NginxServer:
             raise
 
     def responses(self) -> list[tuple[int, str]]:
-        """(status, path) of every response nginx sent so far, from its access log."""
+        """(status, path?query) of every response nginx sent so far, from its access log."""
         lines = (self.directory / "access.log").read_text().splitlines()
         return [(int(status), path) for status, _, path in map(str.split, lines)]
 
