@@ -138,6 +138,9 @@ def test_a_bridge_killed_at_random_moments_writes_every_event_exactly_once(
                 return f"({len(lost)} missing, from {lost[:3]}; log: {log.read_text()[-1500:]})"
 
             wait_until(lambda: db.xlen(STREAM) >= len(expected), "the bridge to catch up", missing)
+            # connected, so its signal handlers are in place (the killed ones may have written
+            # everything already, and a SIGTERM during its start-up would end it by default)
+            wait_until(lambda: sb.streaming.connections("cli-bridge-kill") > 0, "its stream")
             time.sleep(0.3)  # anything written past the truth would show up now
             final.send_signal(signal.SIGTERM)
             final.wait(timeout=DEADLINE)
