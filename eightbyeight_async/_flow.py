@@ -39,9 +39,6 @@ PROBE_PER_SECOND = 0.0025
 """Above it, it grows by this share of that rate per second, half as fast each time the same
 limit is found again: throttles stay rare, and each may cost a `Retry-After` pause."""
 NEAR = 0.9
-CATCH_UP = 2
-"""Sends the pacer lets through at once after the family went idle (a page window's tail):
-the rate over a second stays the paced one, and a server's bucket has room for that many."""
 LATENCY_RISE = 3.0
 """Answers this many times slower than the least seen, on average, count as congestion."""
 LATENCY_SMOOTHING = 0.1
@@ -151,8 +148,7 @@ class FamilyFlow:
             else:
                 break
         if self._rate is not None:
-            interval = 1 / self._rate
-            self._next_send = max(self._next_send + interval, now - CATCH_UP * interval)
+            self._next_send = max(self._next_send + 1 / self._rate, now)
 
     def observe(self, status: int | None, latency: float, retry_after: float | None) -> None:
         """What one answer says: a throttle (429/503) slows the family, a healthy answer at
@@ -247,7 +243,6 @@ class FamilyFlow:
                     max(self._probe / 2, PROBE_PER_SECOND / 8) if steady else PROBE_PER_SECOND
                 )
                 self._refused_rate = known
-                accepted = max(accepted, known)
             slower = min(self._rate * factor, ACCEPTED_MARGIN * accepted)
             self._rate = max(slower, 1.0)
         self._last_decrease = self._last_increase = now
