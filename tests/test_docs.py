@@ -75,23 +75,6 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", guarded)
 
 
-def sandbox_environment(sb: Sandbox) -> dict[str, str]:
-    """The settings `python -m eightbyeight_async.sandbox` prints, for `from_env()`."""
-    credentials = sb.credentials
-    return {
-        "EIGHTBYEIGHT_BASE_URL": sb.base_url,
-        "EIGHTBYEIGHT_API_BASE_URL": sb.api_base_url,
-        "EIGHTBYEIGHT_EVENTS_URL": sb.events_url,
-        "EIGHTBYEIGHT_TENANT": credentials.tenant_name,
-        "EIGHTBYEIGHT_DATA_TOKEN": credentials.data_token,
-        "EIGHTBYEIGHT_ACTION_TOKEN": credentials.action_token,
-        "EIGHTBYEIGHT_ANALYTICS_CLIENT_ID": credentials.analytics_client_id,
-        "EIGHTBYEIGHT_ANALYTICS_SECRET": credentials.analytics_secret,
-        "EIGHTBYEIGHT_RECENT_CALLS_API_KEY": credentials.recent_calls_api_key,
-        "EIGHTBYEIGHT_RECENT_CALLS_TOKEN": credentials.recent_calls_token,
-    }
-
-
 def run_sample(
     source: str, name: str, namespace: dict[str, Any], loop: asyncio.AbstractEventLoop
 ) -> None:
@@ -118,7 +101,7 @@ def test_every_sample_of_the_page_runs_on_the_sandbox(
     if not runnable:
         return
     docs_sandbox.reset()
-    for key, value in sandbox_environment(docs_sandbox).items():
+    for key, value in docs_sandbox.environment().items():
         monkeypatch.setenv(key, value)
     monkeypatch.chdir(tmp_path)
     setup = PAGE_SETUP.get(str(page.relative_to(ROOT)))

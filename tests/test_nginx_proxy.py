@@ -18,6 +18,7 @@ import anyio.to_thread
 import httpx
 import pytest
 from nginx_server import Certificates, NginxServer, free_port
+from test_streaming import key
 
 from eightbyeight_async import (
     APIConnectionError,
@@ -157,15 +158,6 @@ async def test_a_stall_past_nginx_read_timeout_is_retried(
     assert statuses.count(504) == 1, "nginx gave up on the stalled page, once"
     assert set(statuses) <= {200, 499, 504}
     assert_abandoned_only_past_the_end(nginx, logged, len(expected))
-
-
-def key(event: StreamEvent | dict[str, Any]) -> tuple[str | None, int | None]:
-    """(instance id, sequence id) of a delivered event or of a ground-truth log entry."""
-    if isinstance(event, dict):
-        ((_, payload),) = event.items()
-        info = payload["msgInfo"]
-        return info["instanceId"], info["sequenceId"]
-    return event.msg_info.instance_id, event.msg_info.sequence_id
 
 
 @ON_ASYNCIO

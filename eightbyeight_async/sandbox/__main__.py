@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import threading
 
 from ._server import Sandbox
@@ -45,19 +46,10 @@ def serve_forever(sandbox: Sandbox, *, latency: float = 0.0) -> None:
     if latency > 0:
         sandbox.faults.latency("/api/*", latency)
     with sandbox as sb:
-        credentials = sb.credentials
         print(f"8x8 sandbox serving {sb.base_url}  (Ctrl-C to stop)")
-        print(f"EIGHTBYEIGHT_BASE_URL={sb.base_url}")
-        print(f"EIGHTBYEIGHT_API_BASE_URL={sb.api_base_url}")
-        print(f"EIGHTBYEIGHT_TENANT={credentials.tenant_name}")
-        print(f"EIGHTBYEIGHT_DATA_TOKEN={credentials.data_token}")
-        print(f"EIGHTBYEIGHT_ACTION_TOKEN={credentials.action_token}")
-        print(f"EIGHTBYEIGHT_ANALYTICS_CLIENT_ID={credentials.analytics_client_id}")
-        print(f"EIGHTBYEIGHT_ANALYTICS_SECRET={credentials.analytics_secret}")
-        print(f"EIGHTBYEIGHT_RECENT_CALLS_API_KEY={credentials.recent_calls_api_key}")
-        print(f"EIGHTBYEIGHT_RECENT_CALLS_TOKEN={credentials.recent_calls_token}")
-        print(f"EIGHTBYEIGHT_EVENTS_URL={sb.events_url}")
-        print(f"EIGHTBYEIGHT_EVENTS_API_KEY={credentials.events_api_key}", flush=True)
+        for name, value in sb.environment().items():
+            print(f"{name}={value}")
+        sys.stdout.flush()
         try:
             threading.Event().wait()
         except KeyboardInterrupt:

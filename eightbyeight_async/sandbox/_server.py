@@ -17,7 +17,7 @@ from typing import Any
 import anyio.to_thread
 import uvicorn
 
-from .._client import ContactCenter
+from .._client import ENV_PREFIX, ContactCenter
 from ._app import build_app
 from ._truth import GroundTruth
 from .events._events_server import EventStreamingServer
@@ -163,11 +163,21 @@ class Sandbox:
 
     def client(self, **overrides: Any) -> ContactCenter:
         """A `ContactCenter` with every credential of this tenant; keyword overrides win."""
+        return ContactCenter(**{**self._settings(), **overrides})
+
+    def environment(self) -> dict[str, str]:
+        """The `EIGHTBYEIGHT_*` variables that point `ContactCenter.from_env()` at this
+        sandbox, every credential included (what `python -m eightbyeight_async.sandbox`
+        prints)."""
+        return {ENV_PREFIX + name.upper(): value for name, value in self._settings().items()}
+
+    def _settings(self) -> dict[str, str]:
+        """`ContactCenter` keyword -> value for this sandbox and tenant."""
         credentials = self.credentials
-        settings: dict[str, Any] = {
-            "tenant": credentials.tenant_name,
+        return {
             "base_url": self.base_url,
             "api_base_url": self.api_base_url,
+            "tenant": credentials.tenant_name,
             "data_token": credentials.data_token,
             "action_token": credentials.action_token,
             "analytics_client_id": credentials.analytics_client_id,
@@ -177,7 +187,6 @@ class Sandbox:
             "events_url": self.events_url,
             "events_api_key": credentials.events_api_key,
         }
-        return ContactCenter(**{**settings, **overrides})
 
     def reset(self) -> None:
         """Put every service back to its initial state, without restarting the server.
