@@ -153,10 +153,14 @@ class ContactCenter:
         )
         self.limits = limits or Limits()
         self._owns_client = http_client is None
-        self._http_client = http_client or self._new_http_client(checked_timeout)
+        own_transport: httpx.AsyncBaseTransport | None = None
+        if http_client is None:
+            http_client, own_transport = self._new_http_client(checked_timeout)
+        self._http_client = http_client
         install_log_redaction()
         self._pipeline = HttpPipeline(
             client=self._http_client,
+            own_transport=own_transport,
             base_urls=self._base_urls,
             credentials=self._credentials,
             retry=retry or RetryPolicy(),
@@ -279,7 +283,7 @@ class ContactCenter:
         if self._transport != "aiohttp":
             return self._http_client
         if self._websocket_http_client is None:
-            self._websocket_http_client = new_http_client(
+            self._websocket_http_client, _ = new_http_client(
                 "httpx", timeout=DEFAULT_TIMEOUT, limits=httpx.Limits(max_connections=8)
             )
         return self._websocket_http_client
@@ -322,7 +326,9 @@ class ContactCenter:
         )
         return await self._pipeline.request(options)
 
-    def _new_http_client(self, timeout: httpx.Timeout | _Default) -> httpx.AsyncClient:
+    def _new_http_client(
+        self, timeout: httpx.Timeout | _Default
+    ) -> tuple[httpx.AsyncClient, httpx.AsyncBaseTransport]:
         return new_http_client(
             self._transport,
             timeout=DEFAULT_TIMEOUT if timeout is _Default.TIMEOUT else timeout,

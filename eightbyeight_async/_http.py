@@ -50,6 +50,7 @@ from ._retry import (
     retry_delay,
     should_retry,
 )
+from ._wire import Wire
 
 logger = logging.getLogger("eightbyeight_async")
 
@@ -116,6 +117,7 @@ class HttpPipeline:
         self,
         *,
         client: httpx.AsyncClient,
+        own_transport: httpx.AsyncBaseTransport | None = None,
         base_urls: Mapping[Host, httpx.URL],
         credentials: Credentials,
         retry: RetryPolicy,
@@ -123,7 +125,7 @@ class HttpPipeline:
         timeout: httpx.Timeout | None,
         rng: random.Random | None = None,
     ):
-        self._client = client
+        self._wire = Wire(client, own_transport)
         self._base_urls = dict(base_urls)
         # Joined as text: httpx parses the final URL once; URL.copy_with costs ~0.2 ms a call.
         self._base_url_text = {host: str(url).rstrip("/") for host, url in base_urls.items()}
@@ -160,7 +162,7 @@ class HttpPipeline:
         malformed body of an idempotent call is retried like a transport error."""
 
         async def once() -> T:
-            async with self._attempt(options) as response:
+            async with self._attempt(options, read_whole=True) as response:
                 try:
                     await response.aread()
                 except httpx.TransportError as exc:
@@ -249,18 +251,21 @@ class HttpPipeline:
             await anyio.sleep(delay)
 
     @contextlib.asynccontextmanager
-    async def _attempt(self, options: RequestOptions) -> AsyncIterator[httpx.Response]:
-        """One attempt: build, hold the family slot, send; yields only a success response."""
-        if self._client.is_closed:
+    async def _attempt(
+        self, options: RequestOptions, *, read_whole: bool = False
+    ) -> AsyncIterator[httpx.Response]:
+        """One attempt: build, hold the family slot, send; yields only a success response.
+        `read_whole`: the caller reads the whole body (it does not stream it)."""
+        if self._wire.client.is_closed:
             raise ConfigurationError(
                 "the client is closed; make calls inside `async with ContactCenter(...)`"
             )
-        request, bearer = await self._build_request(options)
+        request, bearer = await self._build_request(options, read_whole=read_whole)
         async with self._flows[options.family].slot() as slot:
             started = time.perf_counter()
             try:
                 response = await send_following_redirects(
-                    self._client, request, follow=options.follow_redirects
+                    self._wire, request, follow=options.follow_redirects
                 )
             except httpx.TransportError as exc:
                 slot.observe(None)
@@ -285,7 +290,9 @@ class HttpPipeline:
             finally:
                 await response.aclose()
 
-    async def _build_request(self, options: RequestOptions) -> tuple[httpx.Request, str | None]:
+    async def _build_request(
+        self, options: RequestOptions, *, read_whole: bool
+    ) -> tuple[httpx.Request, str | None]:
         credential = options.family.credential
         bearer: str | None = None
         if credential is Credential.OAUTH_BEARER:
@@ -298,7 +305,7 @@ class HttpPipeline:
         if options.family is ApiFamily.ANALYTICS and self._credentials.tenant_info:
             headers["X-Tenant-Info"] = self._credentials.tenant_info
         params = {**(options.params or {}), **auth.params}
-        request = self._client.build_request(
+        request = self._wire.build(
             options.method,
             self._url(options.family, options.path),
             params=params or None,
@@ -307,6 +314,7 @@ class HttpPipeline:
             content=options.content,
             headers=headers,
             timeout=self._timeout_for(options),
+            read_whole=read_whole,
         )
         return request, bearer
 

@@ -8,21 +8,22 @@ import httpx
 from ._config import MAX_REDIRECTS, is_loopback_host
 from ._errors import APIConnectionError
 from ._redact import redact_url
+from ._wire import Wire
 
 CREDENTIAL_HEADERS = frozenset({"authorization", "8x8-apikey", "token", "x-tenant-info", "cookie"})
 """Headers dropped from a request redirected to another origin."""
 
 
 async def send_following_redirects(
-    client: httpx.AsyncClient, request: httpx.Request, *, follow: bool = True
+    wire: Wire, request: httpx.Request, *, follow: bool = True
 ) -> httpx.Response:
     """Send; follow up to MAX_REDIRECTS redirects, never carrying credentials off-origin."""
     for _ in range(MAX_REDIRECTS + 1):
-        response = await client.send(request, stream=True, follow_redirects=False)
+        response = await wire.send(request)
         if not response.is_redirect or not follow:
             return response
         await response.aclose()
-        request = _redirect_request(client, request, response)
+        request = _redirect_request(wire, request, response)
     raise APIConnectionError(
         f"more than {MAX_REDIRECTS} redirects from {redact_url(request.url)}",
         method=request.method,
@@ -31,7 +32,7 @@ async def send_following_redirects(
 
 
 def _redirect_request(
-    client: httpx.AsyncClient, request: httpx.Request, response: httpx.Response
+    wire: Wire, request: httpx.Request, response: httpx.Response
 ) -> httpx.Request:
     target = request.url.join(response.headers["location"])
     if target.scheme != "https" and not is_loopback_host(target.host):
@@ -55,7 +56,7 @@ def _redirect_request(
     if not keep_body:
         headers.pop("content-length", None)
         headers.pop("content-type", None)
-    return client.build_request(
+    return wire.build(
         method,
         target,
         headers=headers,

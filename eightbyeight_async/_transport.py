@@ -18,6 +18,7 @@ import httpx
 
 from ._errors import ConfigurationError
 from ._redact import redact_text
+from ._wire import READ_WHOLE
 
 TransportName = Literal["httpx", "aiohttp"]
 TRANSPORTS: Final = ("httpx", "aiohttp")
@@ -46,10 +47,18 @@ def choose_transport(transport: object, http_client: object) -> TransportName:
 
 def new_http_client(
     transport: TransportName, *, timeout: httpx.Timeout, limits: httpx.Limits
-) -> httpx.AsyncClient:
-    """The SDK's own client on the chosen wire; redirects are the pipeline's to follow."""
-    wire = _AiohttpTransport(limits) if transport == "aiohttp" else None
-    return httpx.AsyncClient(transport=wire, timeout=timeout, limits=limits, follow_redirects=False)
+) -> tuple[httpx.AsyncClient, httpx.AsyncBaseTransport]:
+    """The SDK's own client on the chosen wire, and that wire (which `_wire.Wire` sends to
+    directly); redirects are the pipeline's to follow."""
+    wire = (
+        _AiohttpTransport(limits)
+        if transport == "aiohttp"
+        else httpx.AsyncHTTPTransport(limits=limits)
+    )
+    client = httpx.AsyncClient(
+        transport=wire, timeout=timeout, limits=limits, follow_redirects=False
+    )
+    return client, wire
 
 
 def require_event_loop(transport: TransportName) -> None:
@@ -73,7 +82,12 @@ def _current_async_library() -> str:
 
 
 class _AiohttpTransport(httpx.AsyncBaseTransport):
-    """`httpx_aiohttp.AiohttpTransport` with honest errors, checked to run on asyncio."""
+    """`httpx_aiohttp.AiohttpTransport` with honest errors, checked to run on asyncio.
+
+    A request the pipeline reads whole (`READ_WHOLE`) is sent on the adapter's aiohttp
+    session directly and its body read in one call: the adapter's 16 KiB chunks through
+    httpx's stream machinery cost more than the request itself.
+    """
 
     def __init__(self, limits: httpx.Limits) -> None:
         from httpx_aiohttp import AiohttpTransport
@@ -85,14 +99,66 @@ class _AiohttpTransport(httpx.AsyncBaseTransport):
         if not self._on_asyncio:
             require_event_loop("aiohttp")
             self._on_asyncio = True
+        content = _content_if_whole(request)
+        if content is not None:
+            with _honest_errors(request):
+                return await self._read_whole(request, content)
         with _honest_errors(request):
             response = await self._inner.handle_async_request(request)
         assert isinstance(response.stream, httpx.AsyncByteStream)
         response.stream = _HonestStream(response.stream, request)
         return response
 
+    async def _read_whole(self, request: httpx.Request, content: bytes) -> httpx.Response:
+        """Send on the adapter's session and read the body in one call (as the adapter
+        would send it: no redirects, no decompression, httpx's timeouts)."""
+        from aiohttp import ClientSession, ClientTimeout
+        from httpx_aiohttp.transport import map_aiohttp_exceptions
+
+        if not isinstance(self._inner.client, ClientSession):
+            self._inner.client = self._inner.get_client()
+        timeout = request.extensions.get("timeout", {})
+        with map_aiohttp_exceptions():
+            async with self._inner.client.request(
+                request.method,
+                str(request.url),
+                headers=request.headers.multi_items(),
+                data=content or None,
+                allow_redirects=False,
+                auto_decompress=False,
+                compress=False,
+                timeout=ClientTimeout(
+                    sock_connect=timeout.get("connect"),
+                    sock_read=timeout.get("read"),
+                    connect=timeout.get("pool"),
+                ),
+                server_hostname=request.extensions.get("sni_hostname"),
+            ) as answer:
+                body = await answer.read()
+        extensions = {"http_version": b"HTTP/1.1"}
+        if answer.reason:
+            extensions["reason_phrase"] = answer.reason.encode()
+        return httpx.Response(
+            answer.status,
+            headers=answer.raw_headers,
+            content=body,
+            request=request,
+            extensions=extensions,
+        )
+
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+def _content_if_whole(request: httpx.Request) -> bytes | None:
+    """The body of a request the pipeline reads whole; None for any other request, or one
+    whose body is a stream (the adapter sends those)."""
+    if not request.extensions.get(READ_WHOLE):
+        return None
+    try:
+        return request.content
+    except httpx.RequestNotRead:
+        return None
 
 
 class _HonestStream(httpx.AsyncByteStream):
