@@ -101,6 +101,9 @@ class FamilyFlow:
         self._pauses = 0
         self._answers = 0
         self._first_answer: float | None = None
+        self._first_estimate_until = -math.inf
+        """Until then, answers of the burst the first throttle cut short still raise the
+        first rate: they were sent before it, and their count is the accepted rate's."""
         self._held_back = False
         """Whether the pacer made a request wait since the rate last changed: only then is
         the rate what limits the family, so only then may answers move it (a rate no request
@@ -179,6 +182,9 @@ class FamilyFlow:
         )
         if self._rate is None:
             return
+        if now < self._first_estimate_until:
+            self._rate = max(self._rate, ACCEPTED_MARGIN * self._accepted_since_start(now))
+            return
         if self._latency > LATENCY_RISE * self._least_latency:
             self._slow_down(now, LATENCY_DECREASE, throttled=False)
         elif self._held_back and now - self._last_increase >= EPOCH:
@@ -230,6 +236,7 @@ class FamilyFlow:
             # throttle corrects it; too low, and slow start soon finds the limit).
             accepted = self._accepted_since_start(now)
             self._rate = max(ACCEPTED_MARGIN * accepted, 1.0)
+            self._first_estimate_until = now + EPOCH
         elif not throttled:
             self._rate = max(self._rate * factor, 1.0)  # latency: what was accepted is moot
         else:

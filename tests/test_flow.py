@@ -171,6 +171,31 @@ async def test_a_throttle_among_a_handful_of_answers_paces_the_family_at_once() 
     assert math.isclose(state.rate, ACCEPTED_MARGIN * 3 / SHORTEST_START)
 
 
+async def test_answers_of_the_burst_a_first_throttle_cut_short_raise_the_first_rate() -> None:
+    """A burst's 429 can come back before most of its accepted answers: those answers were
+    sent before the throttle, so they still count toward the first rate (the 429 arrived
+    after one answer; five were accepted)."""
+    clock = Clock()
+    flow = flow_on(clock)
+    async with flow.slot() as slot:
+        clock.now += 0.01
+        slot.observe(200)
+    async with flow.slot() as slot:
+        slot.observe(429, retry_after=1.0)
+    first = flow.state().rate
+    assert first is not None
+    assert math.isclose(first, ACCEPTED_MARGIN * 1 / SHORTEST_START)
+    for _ in range(4):  # the rest of the burst, answered within the same congestion event
+        clock.now += 0.002
+        flow.observe(200, 0.02, None)
+    raised = flow.state().rate
+    assert raised is not None
+    assert math.isclose(raised, ACCEPTED_MARGIN * 5 / SHORTEST_START)
+    clock.now += EPOCH  # later answers are paced ones: they move the rate as usual
+    flow.observe(200, 0.02, None)
+    assert flow.state().rate == raised
+
+
 async def test_the_rate_grows_only_while_the_pacer_holds_requests_back() -> None:
     """A caller slower than the pace (a page window's consumer, say) leaves the rate where
     it is: growing a rate no request waits for would overshoot the server's limit."""
