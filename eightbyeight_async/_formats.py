@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 from xml.parsers import expat
 
@@ -37,10 +37,22 @@ def _parse_json_fast(body: bytes) -> Any:
     for bodies that may hold integers beyond 64 bits (kept exact, never rounded)."""
     if _LONG_DIGIT_RUN in body.translate(_DIGITS_AS_ZERO):
         return _parse_json_stdlib(body)
+    return _parse_json_orjson(body)
+
+
+def _parse_json_orjson(body: bytes) -> Any:
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError:
         return _parse_json_stdlib(body)  # raises the precise error if it really is broken
+
+
+def json_parser_for(body: bytes) -> Callable[[bytes], Any]:
+    """What `parse_json` would parse `body` with, for parsing pieces cut from it: the
+    check for long integers runs once on the whole body instead of once per piece."""
+    if parse_json is _parse_json_stdlib or _LONG_DIGIT_RUN in body.translate(_DIGITS_AS_ZERO):
+        return _parse_json_stdlib
+    return _parse_json_orjson
 
 
 try:  # the `speedups` extra

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eightbyeight_async._resources._analytics_rows import RowReader, page_records
+from eightbyeight_async.types.analytics import convert_value
 
 # Values that try to fool a cut at `},{"total"`: the delimiter inside strings, nested objects
 # that start with the same key, escapes, non-ASCII, huge numbers.
@@ -65,3 +66,27 @@ def test_reading_rows_never_switches_the_collector_off(monkeypatch: pytest.Monke
     assert page[-1].values == {"presented": 1}
     assert page[0].raw == rows[0]
     assert gc.isenabled()
+
+
+def test_integers_beyond_64_bits_stay_exact_when_the_page_is_parsed_piece_by_piece() -> None:
+    huge = 2**70 + 1  # orjson would round it to a float
+    rows = [
+        {"total": None, "items": [{"key": "a", "label": "A", "value": huge}]},
+        {"total": None, "items": [{"key": "a", "label": "A", "value": 7}]},
+    ]
+    body = json.dumps(rows, separators=(",", ":")).encode()
+    assert [row.values for row in RowReader().page(body, 0)] == [{"a": huge}, {"a": 7}]
+
+
+def test_the_value_cache_stays_bounded_and_converts_every_value_alike() -> None:
+    reader = RowReader(cache_size=3)
+    texts = [str(n) for n in range(10)] + ["2024-05-30T06:00Z", "007", "1.5", "x"] * 2
+    items = [{"key": f"k{i}", "label": "", "value": text} for i, text in enumerate(texts)]
+    items += [{"key": "n", "label": "", "value": None}, {"key": "f", "label": "", "value": 2.0}]
+    values = reader.values(items)
+    assert values == {f"k{i}": convert_value(text) for i, text in enumerate(texts)} | {
+        "n": None,
+        "f": 2.0,
+    }
+    assert type(values["f"]) is float
+    assert len(reader._cache) <= 3

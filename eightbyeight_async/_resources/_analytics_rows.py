@@ -31,7 +31,6 @@ from ..types.analytics import (
 
 VALUE_CACHE_SIZE: Final = 8192
 """Distinct wire strings a read remembers the conversion of; a full cache starts over."""
-_MISSING: Final[Any] = object()
 
 
 def parse_total(value: Any) -> ReportTotal:
@@ -46,31 +45,40 @@ def parse_total(value: Any) -> ReportTotal:
     )
 
 
+class _ValueCache(dict[str, RowValue]):
+    """Converted wire strings; a miss converts (a dict subclass with `__missing__`, so a
+    hit costs one C-level lookup). Full at `size`, it starts over."""
+
+    __slots__ = ("_size",)
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self._size = size
+
+    def __missing__(self, text: str) -> RowValue:
+        if len(self) >= self._size:
+            self.clear()
+        found = self[text] = convert_value(text)
+        return found
+
+
 class RowReader:
     """Rows of the data pages of one read, with a bounded cache of converted values."""
 
-    __slots__ = ("_cache", "_cache_size")
+    __slots__ = ("_cache",)
 
     def __init__(self, cache_size: int = VALUE_CACHE_SIZE) -> None:
-        self._cache: dict[str, RowValue] = {}
-        self._cache_size = cache_size
+        self._cache = _ValueCache(cache_size)
 
     def values(self, items: list[Any]) -> dict[str, RowValue]:
         """`[{key, label, value}, ...]` → values by key (the hot path of `job.rows()`)."""
-        cache = self._cache
-        cached = cache.get
-        values: dict[str, RowValue] = {}
-        for item in items:
-            text = item.get("value")
-            found = cached(text, _MISSING) if text.__class__ is str else _MISSING
-            if found is _MISSING:
-                found = convert_value(text)
-                if text.__class__ is str:
-                    if len(cache) >= self._cache_size:
-                        cache.clear()
-                    cache[text] = found
-            values[item["key"]] = found
-        return values
+        cache, convert = self._cache, convert_value
+        return {
+            item["key"]: cache[text]
+            if (text := item.get("value")).__class__ is str
+            else convert(text)
+            for item in items
+        }
 
     def row(self, record: Any, index: int, raw: Mapping[str, Any] | PageRecords) -> ReportRow:
         """One data row: items as `[{key, label, value}]` (or, as one sample shows,
@@ -124,7 +132,7 @@ def page_records(body: bytes) -> Iterator[Any]:
     """The records of a data page (a JSON array), one at a time: each parsed on its own where
     the body can be cut into objects (`_pieces`), else all at once (`decode_json`)."""
     pieces = _pieces(body)
-    parse = _formats.parse_json
+    parse = _formats.json_parser_for(body)
     done = 0
     if pieces is not None:
         for piece in pieces:
