@@ -165,7 +165,7 @@ class Compiler:
             "_to_str": HOOKS[str].hook,
             "_to_enum": to_enum,
             "_fromiso": datetime.fromisoformat,
-            "_durations": self._durations,
+            "_known_duration": self._durations.get,
             "_duration": self._duration,
             "_known": known,
             "_known_count": len(known),

@@ -206,7 +206,9 @@ HOOKS: Mapping[Any, Rule] = {
     ),
     # durations repeat ("0", "12"): a bounded cache of text values beats timedelta()
     timedelta: Rule(
-        to_timedelta, "_durations[v] if v.__class__ is str and v in _durations else _duration(v)"
+        to_timedelta,
+        "(d if (d := _known_duration(v)) is not None else _duration(v)) "
+        "if v.__class__ is str else _duration(v)",
     ),
     time: Rule(to_time),
 }
