@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import attrs
@@ -27,6 +27,7 @@ from ._convert_hooks import (
     field_hook,
     is_enum,
     is_optional,
+    iso_with_offset,
     model_fields,
     not_a_record,
     optional_inner,
@@ -164,7 +165,7 @@ class Compiler:
             "_record_extra": record_extra,
             "_to_str": HOOKS[str].hook,
             "_to_enum": to_enum,
-            "_fromiso": datetime.fromisoformat,
+            "_iso_with_offset": iso_with_offset,
             "_known_duration": self._durations.get,
             "_duration": self._duration,
             "_known": known,

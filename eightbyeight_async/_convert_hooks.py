@@ -193,7 +193,17 @@ class Rule(NamedTuple):
     fast: str | None = None
 
 
-_ISO_WITH_OFFSET = "v[-6:-5] in '+-' and v[-3:-2] == ':' and v[:1].isdigit() and v[-1:].isdigit()"
+def iso_with_offset(text: str) -> datetime:
+    """`to_datetime` of a string, faster for the wire's usual form (ISO-8601 with an
+    offset): what `fromisoformat` reads with an offset, `to_datetime` would read the same
+    (it refuses surrounding whitespace, which `to_datetime` strips); anything else is
+    `to_datetime`'s to read or refuse."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return to_datetime(text, datetime)
+    return moment if moment.tzinfo is not None else to_datetime(text, datetime)
+
 
 HOOKS: Mapping[Any, Rule] = {
     bool: Rule(to_bool),
@@ -201,9 +211,7 @@ HOOKS: Mapping[Any, Rule] = {
     float: Rule(to_float, "float(v) if v.__class__ is str else {hook}"),
     str: Rule(to_str, "v if v.__class__ is str else {hook}"),
     # the wire's usual form, ISO-8601 with a numeric offset and no padding, inline
-    datetime: Rule(
-        to_datetime, f"_fromiso(v) if v.__class__ is str and {_ISO_WITH_OFFSET} else {{hook}}"
-    ),
+    datetime: Rule(to_datetime, "_iso_with_offset(v) if v.__class__ is str else {hook}"),
     # durations repeat ("0", "12"): a bounded cache of text values beats timedelta()
     timedelta: Rule(
         to_timedelta,
