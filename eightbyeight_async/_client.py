@@ -328,7 +328,7 @@ class ContactCenter:
 
     def _new_http_client(
         self, timeout: httpx.Timeout | _Default
-    ) -> tuple[httpx.AsyncClient, httpx.AsyncBaseTransport]:
+    ) -> tuple[httpx.AsyncClient, httpx.AsyncBaseTransport | None]:
         return new_http_client(
             self._transport,
             timeout=DEFAULT_TIMEOUT if timeout is _Default.TIMEOUT else timeout,

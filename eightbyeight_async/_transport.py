@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from typing import Final, Literal
 
@@ -47,14 +48,16 @@ def choose_transport(transport: object, http_client: object) -> TransportName:
 
 def new_http_client(
     transport: TransportName, *, timeout: httpx.Timeout, limits: httpx.Limits
-) -> tuple[httpx.AsyncClient, httpx.AsyncBaseTransport]:
-    """The SDK's own client on the chosen wire, and that wire (which `_wire.Wire` sends to
-    directly); redirects are the pipeline's to follow."""
-    wire = (
-        _AiohttpTransport(limits)
-        if transport == "aiohttp"
-        else httpx.AsyncHTTPTransport(limits=limits)
-    )
+) -> tuple[httpx.AsyncClient, httpx.AsyncBaseTransport | None]:
+    """The SDK's own client on the chosen wire, and that wire for `_wire.Wire` to send to
+    directly; redirects are the pipeline's to follow. With proxies in the environment the
+    default wire is httpx's to choose (it applies them only to a client it builds the
+    transports of), and there is none to send to directly."""
+    wire: httpx.AsyncBaseTransport | None
+    if transport == "aiohttp":
+        wire = _AiohttpTransport(limits)
+    else:
+        wire = None if urllib.request.getproxies() else httpx.AsyncHTTPTransport(limits=limits)
     client = httpx.AsyncClient(
         transport=wire, timeout=timeout, limits=limits, follow_redirects=False
     )
