@@ -376,6 +376,21 @@ async def test_a_consumer_resumes_at_its_durable_cursor(sb: Sandbox, cc: Contact
     assert ids == [m.message_id for m in sb.events.log()]
 
 
+async def test_closing_a_consumer_waits_until_the_server_has_read_its_acks(
+    sb: Sandbox, cc: ContactCenter
+) -> None:
+    """The close is a handshake: a socket closed with frames unread is reset, and a reset
+    server drops what it had not read yet (the last acks). A server that is not reading just
+    then (stalled) has read every ack once the close returns."""
+    async with cc.events.consume("durable") as events:
+        await sb.events.wait_open()
+        sb.events.emit(3)
+        await _take(events, 3)
+        sb.events.stall(0.2)
+    assert sb.events.acks == 3
+    assert events.stats.reconnects == 0
+
+
 async def test_events_work_whichever_transport_sends_the_requests(
     sb: Sandbox, transport: str
 ) -> None:

@@ -56,9 +56,8 @@ class _Delivery:
     event: StreamEvent
     message_id: str | None
     generation: int
-    """Which connection read it: an ack is sent on that connection only (the server counts
-    any text frame as an ack, so an old message's ack on a new connection would overfill
-    its window)."""
+    """Which connection read it: an ack goes on that one only (the server counts any text
+    frame as an ack: an old message's ack on a new connection would overfill its window)."""
 
 
 @attrs.frozen
@@ -102,6 +101,9 @@ class TopicStream:
         self._flushing = anyio.Lock()
         self._failure: BaseException | None = None
         self._closed = False
+        self._closing = False
+        """The caller left: later frames are dropped (unacked: sent again) and none reconnect."""
+        self._session_over = anyio.Event()
 
     def __repr__(self) -> str:
         state = "connected" if self._websocket is not None else "not connected"
@@ -218,11 +220,16 @@ class TopicStream:
         return True
 
     async def aclose(self) -> None:
-        """The caller left: what it received last counts as delivered; save and
-        acknowledge it (briefly: a connection that cannot take the ack is ending anyway)."""
+        """The caller left: what it received last counts as delivered; save and acknowledge
+        it, then close by handshake, so the server has read the acks before the socket
+        closes (briefly: a connection that cannot take them is ending anyway)."""
         self._acknowledge()
+        self._closing = True
         with anyio.move_on_after(_CLOSING_ACK_SECONDS):
             await self._flush_acks()
+            websocket, over = self._websocket, self._session_over
+            if websocket is not None and await websocket.send_close():
+                await over.wait()  # the server answered our close: it has read the acks
         self.save_checkpoint()
         self._closed = True
 
@@ -256,7 +263,10 @@ class TopicStream:
                     finally:
                         self._websocket = None
                         self._bytes_before += websocket.bytes_read
+                        self._session_over.set()
                 self._disconnected(ended, time.monotonic() - opened)
+                if self._closing:
+                    return
             except APIStatusError as exc:
                 if exc.status_code < 500 and exc.status_code != 429:
                     raise  # 401, 403, 400, 404: reconnecting cannot fix it
@@ -286,7 +296,7 @@ class TopicStream:
         await anyio.sleep(delay)
 
     def _connected(self, websocket: WebSocket) -> float:
-        self._websocket = websocket
+        self._websocket, self._session_over = websocket, anyio.Event()
         self._generation += 1
         self.stats.connects += 1
         if self.stats.connects > 1:
@@ -329,6 +339,8 @@ class TopicStream:
         return CloseCode(1006, f"a frame could not be sent: {websocket.broken!r}")
 
     async def _take(self, text: str, generation: int) -> None:
+        if self._closing:
+            return
         frame = read_frame(text)
         event = frame.event
         if event is None:

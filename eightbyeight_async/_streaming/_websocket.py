@@ -32,7 +32,7 @@ from .._redact import redact_url
 try:
     import httpx_ws
     from httpx_ws import WebSocketDisconnect, WebSocketInvalidTypeReceived, WebSocketNetworkError
-    from wsproto.events import TextMessage
+    from wsproto.events import CloseConnection, TextMessage
 except ImportError:  # pragma: no cover - exercised only without the extra
     httpx_ws = None  # type: ignore[assignment]
     WebSocketDisconnect = WebSocketInvalidTypeReceived = WebSocketNetworkError = Exception  # type: ignore[assignment,misc]
@@ -156,6 +156,16 @@ class WebSocket:
             for callback in self._on_broken:
                 callback()
             raise
+
+    async def send_close(self) -> bool:
+        """Start the close handshake (code 1000); False if the session is already ending.
+        Until the server answers, the session goes on reading: a socket closed with frames
+        unread is reset, and a reset server drops what it had not read yet (the last acks)."""
+        try:
+            await self._recorder.write(self._session.connection.send(CloseConnection(1000)))
+        except Exception:  # closing or gone already
+            return False
+        return True
 
     def close_code(self, error: Exception) -> CloseCode:
         """The close frame the server really sent, for a WebSocketDisconnect `error`."""
