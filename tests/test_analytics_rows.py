@@ -81,7 +81,9 @@ def test_integers_beyond_64_bits_stay_exact_when_the_page_is_parsed_piece_by_pie
 def test_the_value_cache_stays_bounded_and_converts_every_value_alike() -> None:
     reader = RowReader(cache_size=3)
     texts = [str(n) for n in range(10)] + ["2024-05-30T06:00Z", "007", "1.5", "x"] * 2
-    items = [{"key": f"k{i}", "label": "", "value": text} for i, text in enumerate(texts)]
+    items: list[dict[str, Any]] = [
+        {"key": f"k{i}", "label": "", "value": text} for i, text in enumerate(texts)
+    ]
     items += [{"key": "n", "label": "", "value": None}, {"key": "f", "label": "", "value": 2.0}]
     values = reader.values(items)
     assert values == {f"k{i}": convert_value(text) for i, text in enumerate(texts)} | {
