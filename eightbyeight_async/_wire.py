@@ -86,7 +86,7 @@ class Wire:
         if self._direct is None:
             return await self.client.send(request, stream=True, follow_redirects=False)
         started = time.perf_counter()
-        with httpx_request_context(request):
+        with _attach_request(request):
             response = await self._direct.handle_async_request(request)
         response.request = request
         if response.is_closed:  # read whole by the transport
@@ -107,7 +107,7 @@ class Wire:
 
 
 @contextlib.contextmanager
-def httpx_request_context(request: httpx.Request) -> Iterator[None]:
+def _attach_request(request: httpx.Request) -> Iterator[None]:
     """Attach `request` to an httpx error raised inside, as `client.send` does."""
     try:
         yield
