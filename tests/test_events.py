@@ -5,6 +5,7 @@ slow consumers, cancellation, redeliveries, malformed frames and the Consumer AP
 from __future__ import annotations
 
 import base64
+import logging
 import pathlib
 import random
 from collections.abc import AsyncIterator, Callable
@@ -377,16 +378,22 @@ async def test_a_consumer_resumes_at_its_durable_cursor(sb: Sandbox, cc: Contact
 
 
 async def test_closing_a_consumer_waits_until_the_server_has_read_its_acks(
-    sb: Sandbox, cc: ContactCenter
+    sb: Sandbox, cc: ContactCenter, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The close is a handshake: a socket closed with frames unread is reset, and a reset
-    server drops what it had not read yet (the last acks). A server that is not reading just
-    then (stalled) has read every ack once the close returns."""
+    server drops what it had not read yet (the last acks). Even from a server that is not
+    reading just then (stalled), the close waits for its answer, which follows the acks."""
+    caplog.set_level(logging.INFO, logger="eightbyeight_async.events")
     async with cc.events.consume("durable") as events:
         await sb.events.wait_open()
         sb.events.emit(3)
         await _take(events, 3)
-        sb.events.stall(0.2)
+        sb.events.stall(0.1)
+    assert events.stats.connected_since is None  # the session ended before the close did
+    ended = [r.getMessage() for r in caplog.records if "disconnected after" in r.getMessage()]
+    assert len(ended) == 1
+    assert ended[0].endswith("normal closure")  # the server's answer to our close
+    await sb.events.wait_closed()
     assert sb.events.acks == 3
     assert events.stats.reconnects == 0
 

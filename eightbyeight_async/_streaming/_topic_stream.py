@@ -263,8 +263,8 @@ class TopicStream:
                     finally:
                         self._websocket = None
                         self._bytes_before += websocket.bytes_read
-                        self._session_over.set()
                 self._disconnected(ended, time.monotonic() - opened)
+                self._session_over.set()  # after the socket closed and the end was noted
                 if self._closing:
                     return
             except APIStatusError as exc:
