@@ -17,7 +17,7 @@ import httpx
 
 from eightbyeight_async.sandbox import Sandbox, TenantSpec
 
-from ._serve import serve
+from ._serve import read_body, serve
 
 SPEC = TenantSpec(seed=8, agents=25, days=7, interactions_per_day=60)
 """The tenant both processes build (the client derives the credentials from it)."""
@@ -36,12 +36,7 @@ def caching_proxy(upstream: str) -> Any:
         key = path.encode() + b"?" + query
         answer = pages.get(key) if scope["method"] == "GET" else None
         if answer is None:
-            body = b""
-            while True:
-                message = await receive()
-                body += message.get("body", b"")
-                if not message.get("more_body"):
-                    break
+            body = await read_body(receive)
             upstream_answer = await client.request(
                 scope["method"],
                 path + ("?" + query.decode() if query else ""),

@@ -23,7 +23,7 @@ import orjson
 
 from eightbyeight_async.sandbox import Sandbox, TenantSpec
 
-from ._serve import serve
+from ._serve import read_body, serve
 
 SPEC = TenantSpec(seed=9, agents=25, days=30, interactions_per_day=200)
 """The tenant both processes build (the client derives the credentials and range from it)."""
@@ -68,12 +68,7 @@ def build_app(latency: float) -> Any:
         if scope["type"] != "http":
             return
         await asyncio.sleep(latency)
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await read_body(receive)
         path, query = scope["path"], parse_qs(scope["query_string"].decode())
         headers: list[tuple[bytes, bytes]] = [(b"content-type", b"application/json")]
         if path == "/oauth/v2/token":

@@ -19,3 +19,13 @@ def serve(app: Any, port: int, **options: Any) -> None:
         lifespan="off",
         **options,
     )
+
+
+async def read_body(receive: Any) -> bytes:
+    """The whole body of an ASGI HTTP request."""
+    body: bytes = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            return body

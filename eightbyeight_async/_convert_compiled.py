@@ -127,10 +127,11 @@ class Compiler:
         *,
         fetched: bool,
         keep_extra: bool,
+        stores: bool,
     ) -> list[str]:
         """The statements building the model from the record `o`: read from the locals
         `_f0…` (`fetched`: every key present) or looked up one by one; set on a new instance
-        (`_stores_directly`) or passed to `__init__`."""
+        (`stores`, see `_stores_directly`) or passed to `__init__`."""
         values = [
             (f, self._value(f, hints[f.name], names, f"_f{i}" if fetched else None))
             for i, f in enumerate(ordered)
@@ -144,7 +145,7 @@ class Compiler:
                 extra = f"{{}} if {check} else {unknown}"
             values.append((attrs.fields_dict(cls)[EXTRA_FIELD], extra))
         lines = [] if fetched else ["    get = o.get"]
-        if not _stores_directly(cls):
+        if not stores:
             arguments = ", ".join(f"{f.alias}=({value})" for f, value in values)
             return [*lines, f"    return _cls({arguments})"]
         lines.append("    self = _new(_cls)")
@@ -157,7 +158,7 @@ class Compiler:
         known = frozenset(wire_name(f) for f in fields)
         names: dict[str, Any] = {
             "_cls": cls,
-            "_new": object.__new__,
+            "_new": _PLAIN_NEW,
             "_Mapping": Mapping,
             "_missing": attrs.NOTHING,
             "_not_a_record": not_a_record,
@@ -178,7 +179,15 @@ class Compiler:
             "        _not_a_record(w)",
             "    o = w" if prepare is None else "    o = _prepare(w)",
         ]
-        body = functools.partial(self._body, cls, ordered, hints, names, keep_extra=keep_extra)
+        body = functools.partial(
+            self._body,
+            cls,
+            ordered,
+            hints,
+            names,
+            keep_extra=keep_extra,
+            stores=_stores_directly(cls),
+        )
         lines = ["def by_key(w, o):", *body(fetched=False), "def structure(w):", *head]
         if len(known) == len(ordered) > 1:  # one C call reads every field of a full record
             names["_fetch"] = operator.itemgetter(*(wire_name(f) for f in ordered))

@@ -54,31 +54,16 @@ class Wire:
         """One request with the client's default headers; its timeout is the one in
         `extensions` (a redirect keeps its request's), else `timeout`, else the client's."""
         extensions = {**(extensions or {}), READ_WHOLE: True} if read_whole else extensions
+        body: dict[str, Any] = {"params": params, "data": data, "json": json, "content": content}
         if self._direct is None:
             return self.client.build_request(
-                method,
-                url,
-                params=params,
-                data=data,
-                json=json,
-                content=content,
-                headers=headers,
-                timeout=timeout,
-                extensions=extensions,
+                method, url, headers=headers, timeout=timeout, extensions=extensions, **body
             )
         chosen = timeout if isinstance(timeout, httpx.Timeout) else self.client.timeout
         merged = dict(self._default_headers)
         merged.update((key.lower(), value) for key, value in headers.items())
-        return httpx.Request(
-            method,
-            url,
-            params=params,
-            data=data,
-            json=json,
-            content=content,
-            headers=merged,
-            extensions={"timeout": chosen.as_dict(), **(extensions or {})},
-        )
+        extensions = {"timeout": chosen.as_dict(), **(extensions or {})}
+        return httpx.Request(method, url, headers=merged, extensions=extensions, **body)
 
     async def send(self, request: httpx.Request) -> httpx.Response:
         """Send one request (no redirects followed); the body is left unread. Sent directly,
