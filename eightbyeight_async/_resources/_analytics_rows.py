@@ -138,19 +138,22 @@ class RowReader:
         """The rows of a data page whose first row is row `first` of the report."""
         records = PageRecords(body, first)
         documented = None if decode_documented_page is None else decode_documented_page(body)
-        if documented is None:
-            row = self.row
-            return [row(record, first + i, records) for i, record in enumerate(page_records(body))]
-        cache = self._cache
-        return [
-            ReportRow(
-                index=first + i,
-                values={item.key: cache[item.value] for item in record.items},
-                total=None if (total := record.total) is None else _total(total, first + i),
-                raw=records,
-            )
-            for i, record in enumerate(documented)
-        ]
+        if documented is not None:
+            cache = self._cache
+            try:
+                return [
+                    ReportRow(
+                        index=first + i,
+                        values={item.key: cache[item.value] for item in record.items},
+                        total=None if (total := record.total) is None else _total(total, first + i),
+                        raw=records,
+                    )
+                    for i, record in enumerate(documented)
+                ]
+            except ValueError:  # a value that does not convert: the general path says where
+                pass
+        row = self.row
+        return [row(record, first + i, records) for i, record in enumerate(page_records(body))]
 
 
 def _malformed(index: int, exc: Exception) -> DecodeError:
