@@ -16,7 +16,7 @@ from typing_extensions import Self
 
 from ._constants import DEFAULT_PREFETCH, MAX_NUMBERED_PAGE_SIZE, OFFSET_PAGE_SIZE
 from ._errors import InvalidArgumentError
-from ._pagination import Page, PageStream, Paginator
+from ._pagination import Page, PageStream, Paginator, Records
 from ._validate import is_count
 
 T = TypeVar("T")
@@ -72,7 +72,7 @@ class OffsetPaginator(Paginator[T]):
     def _page(self, payload: P, count: int) -> Page[P]:
         return Page(payload, count, last=self._single_page or count < self.page_size)
 
-    async def _fetch(self, index: int) -> Page[list[T]]:
+    async def _fetch(self, index: int) -> Page[Records[T]]:
         records = await self._fetch_records(self._offset(index))
         return self._page(records, len(records))
 
@@ -92,7 +92,7 @@ class NumberedPage(Generic[T]):
     """One page of a page-numbered listing: its records, the server's page count
     (`X-Total-Pages`) and whether it announced a next page (`Link: <…>; rel="next"`)."""
 
-    records: list[T]
+    records: Records[T]
     total_pages: int | None
     has_next: bool
 
@@ -124,7 +124,7 @@ class PagePaginator(Paginator[T]):
         super().__init__(page_size=page_size, prefetch=prefetch, limit=limit)
         self._fetch_page = fetch_page
 
-    async def _fetch(self, index: int) -> Page[list[T]]:
+    async def _fetch(self, index: int) -> Page[Records[T]]:
         page = await self._fetch_page(index, self.page_size)
         count = len(page.records)
         last = count == 0 or not page.has_next
@@ -159,7 +159,7 @@ class RowsPaginator(Paginator[T]):
         super().__init__(page_size=page_size, prefetch=prefetch, limit=limit)
         self._fetch_page = fetch_page
 
-    async def _fetch(self, index: int) -> Page[list[T]]:
+    async def _fetch(self, index: int) -> Page[Records[T]]:
         page = await self._fetch_page(index + 1, self.page_size)
         count = len(page.records)
         total = None if page.hits is None else math.ceil(page.hits / self.page_size)
@@ -195,10 +195,10 @@ class CursorPaginator(Paginator[T]):
     def _start(self) -> tuple[int, int]:
         return 0, self.skipped  # a cursor cannot be computed: the skipped pages are read
 
-    def _stream(self) -> PageStream[list[T]]:
+    def _stream(self) -> PageStream[Records[T]]:
         cursor: list[str | None] = [None]
 
-        async def page(index: int) -> Page[list[T]]:
+        async def page(index: int) -> Page[Records[T]]:
             answer = await self._fetch_page(cursor[0], self.page_size)
             cursor[0] = answer.next_cursor
             last = answer.next_cursor is None or not answer.records

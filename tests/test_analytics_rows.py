@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eightbyeight_async import DecodeError
+from eightbyeight_async._pagination import built
 from eightbyeight_async._resources import _analytics_rows as analytics_rows
 from eightbyeight_async._resources._analytics_rows import RowReader, page_records
 from eightbyeight_async.types.analytics import ReportRow, convert_value
@@ -37,6 +38,11 @@ ITEM = st.fixed_dictionaries({"key": TEXT, "label": TEXT, "value": VALUE})
 ROW = st.fixed_dictionaries(
     {"total": st.one_of(st.none(), VALUE), "items": st.lists(ITEM, max_size=4)}
 )
+
+
+def _read(body: bytes, first: int) -> list[ReportRow]:
+    """The rows `job.rows()` reads from a page whose first row is row `first`."""
+    return built(RowReader().page(body, first))
 
 
 @settings(max_examples=300, deadline=None)
@@ -65,7 +71,7 @@ def test_reading_rows_never_switches_the_collector_off(monkeypatch: pytest.Monke
     monkeypatch.setattr(gc, "disable", refuse)
     item = {"key": "presented", "label": "Presented", "value": "1"}
     rows = [{"total": None, "items": [item] * 8} for _ in range(3000)]
-    page = RowReader().page(json.dumps(rows, separators=(",", ":")).encode(), 0)
+    page = _read(json.dumps(rows, separators=(",", ":")).encode(), 0)
     assert len(page) == 3000
     assert page[-1].values == {"presented": 1}
     assert page[0].raw == rows[0]
@@ -79,7 +85,7 @@ def test_integers_beyond_64_bits_stay_exact_when_the_page_is_parsed_piece_by_pie
         {"total": None, "items": [{"key": "a", "label": "A", "value": 7}]},
     ]
     body = json.dumps(rows, separators=(",", ":")).encode()
-    assert [row.values for row in RowReader().page(body, 0)] == [{"a": huge}, {"a": 7}]
+    assert [row.values for row in _read(body, 0)] == [{"a": huge}, {"a": 7}]
 
 
 def test_the_value_cache_stays_bounded_and_converts_every_value_alike() -> None:
@@ -126,7 +132,7 @@ def _general_page(body: bytes, monkeypatch: pytest.MonkeyPatch) -> list[ReportRo
     """The rows the general path reads from `body` (the fast path switched off)."""
     with monkeypatch.context() as patched:
         patched.setattr(analytics_rows, "decode_documented_page", None)
-        return RowReader().page(body, 10)
+        return _read(body, 10)
 
 
 def _described(rows: list[ReportRow]) -> list[Any]:
@@ -155,7 +161,7 @@ def test_the_fast_path_reads_every_page_as_the_general_path_does(
     body = json.dumps(rows, separators=(",", ":"), ensure_ascii=ensure_ascii).encode()
     monkeypatch = pytest.MonkeyPatch()
     general = _outcome(lambda: _general_page(body, monkeypatch))
-    assert _outcome(lambda: RowReader().page(body, 10)) == general
+    assert _outcome(lambda: _read(body, 10)) == general
 
 
 def test_pages_of_the_documented_shape_take_the_fast_path() -> None:
@@ -173,10 +179,10 @@ def test_pages_of_the_documented_shape_take_the_fast_path() -> None:
         assert analytics_rows.decode_documented_page(json.dumps(other).encode()) is None
     lone_surrogate = b'[{"total":null,"items":[{"key":"k","value":"\\ud800"}]}]'
     assert analytics_rows.decode_documented_page(lone_surrogate) is None
-    assert RowReader().page(lone_surrogate, 0)[0].values == {"k": "\ud800"}
+    assert _read(lone_surrogate, 0)[0].values == {"k": "\ud800"}
     utf16 = json.dumps(documented).encode("utf-16")
     assert analytics_rows.decode_documented_page(utf16) is None
-    assert [row.values for row in RowReader().page(utf16, 0)] == [
+    assert [row.values for row in _read(utf16, 0)] == [
         {"presented": 3},
         {"presented": None},
     ]
@@ -198,10 +204,26 @@ def test_a_malformed_total_says_which_row_on_both_paths(
 ) -> None:
     body = json.dumps([{"total": total, "items": []}]).encode()
     reads: list[Callable[[], list[ReportRow]]] = [
-        lambda: RowReader().page(body, 10),
+        lambda: _read(body, 10),
         lambda: _general_page(body, monkeypatch),
     ]
     for read in reads:
         with pytest.raises(DecodeError) as raised:
             read()
         assert str(raised.value).startswith(message)
+
+
+def test_a_page_waiting_in_the_window_holds_almost_nothing_the_collector_tracks() -> None:
+    pytest.importorskip("msgspec")
+    items = [{"key": f"k{i}", "label": "K", "value": str(i % 3)} for i in range(19)]
+    body = json.dumps([{"total": None, "items": items}] * 1000).encode()
+    reader = RowReader()
+    gc.collect()
+    before = len(gc.get_objects())
+    waiting = [reader.page(body, index * 1000) for index in range(5)]
+    gc.collect()
+    assert len(gc.get_objects()) - before < 50  # 5 pages, not 5,000 rows
+    rows = built(waiting[4])
+    assert len(rows) == 1000
+    assert (rows[0].index, rows[-1].index) == (4000, 4999)
+    assert rows[-1].values == {f"k{i}": i % 3 for i in range(19)}

@@ -22,11 +22,14 @@ page at once (benchmarks/analytics_rows.py).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from typing import Any, Final
 
 from .. import _formats
 from .._errors import DecodeError
+from .._pagination import DeferredRecords, Records
 from ..types.analytics import (
     PageRecords,
     ReportRow,
@@ -134,26 +137,40 @@ class RowReader:
             raise _malformed(index, exc) from None
         return ReportRow(index=index, values=values, total=_total(total, index), raw=raw)
 
-    def page(self, body: bytes, first: int) -> list[ReportRow]:
-        """The rows of a data page whose first row is row `first` of the report."""
+    def page(self, body: bytes, first: int) -> Records[ReportRow]:
+        """The rows of a data page whose first row is row `first` of the report. On the fast
+        path the values are converted now and the rows built when the reader reaches the
+        page (`DeferredRecords`: a waiting page then holds no objects the collector tracks)."""
         records = PageRecords(body, first)
         documented = None if decode_documented_page is None else decode_documented_page(body)
         if documented is not None:
             cache = self._cache
             try:
-                return [
-                    ReportRow(
-                        index=first + i,
-                        values={item.key: cache[item.value] for item in record.items},
-                        total=None if (total := record.total) is None else _total(total, first + i),
-                        raw=records,
-                    )
+                values = [
+                    {item.key: cache[item.value] for item in record.items} for record in documented
+                ]
+                totals = [
+                    None if (total := record.total) is None else _total(total, first + i)
                     for i, record in enumerate(documented)
                 ]
             except ValueError:  # a value that does not convert: the general path says where
                 pass
+            else:
+                return DeferredRecords(len(values), partial(_rows, first, values, totals, records))
         row = self.row
         return [row(record, first + i, records) for i, record in enumerate(page_records(body))]
+
+
+def _rows(
+    first: int,
+    values: list[dict[str, RowValue]],
+    totals: list[ReportTotal | None],
+    raw: PageRecords,
+) -> list[ReportRow]:
+    return [
+        ReportRow(index=index, values=row_values, total=total, raw=raw)
+        for index, row_values, total in zip(itertools.count(first), values, totals)
+    ]
 
 
 def _malformed(index: int, exc: Exception) -> DecodeError:
