@@ -24,6 +24,7 @@ from ._convert import structure_many
 from ._errors import DecodeError, InvalidArgumentError, documented_statuses
 from ._formats import DocumentFormat, decode_document, unwrap_collection
 from ._http import HttpPipeline, RequestOptions
+from ._pagination import DeferredRecords
 from ._redact import redact_url
 from ._retry import RetryPolicy
 from ._validate import describe_value, exactly_one_of, is_seconds, path_segment, shown_value
@@ -145,16 +146,27 @@ class Endpoint(Generic[T]):
         self, pipeline: HttpPipeline, options: RequestOptions, fmt: DocumentFormat
     ) -> list[T]:
         """Send, then decode → unwrap → structure the answer into `model` records."""
+        return (await self.page(pipeline, options, fmt)).build()
+
+    async def page(
+        self, pipeline: HttpPipeline, options: RequestOptions, fmt: DocumentFormat
+    ) -> DeferredRecords[T]:
+        """`records`, structured when built: a listing's page waits in its prefetch window as
+        the decoded dicts (see `DeferredRecords`)."""
 
         def unwrap(response: httpx.Response) -> tuple[list[dict[str, Any]], httpx.URL]:
             return self.envelope.unwrap(decode_document(response.content, fmt)), response.url
 
         with documented_statuses(not_found=self.not_found, bad_request=self.bad_request):
             raw, url = await pipeline.request_parsed(options, unwrap)
-        try:
-            return structure_many(raw, self.model)
-        except DecodeError as exc:  # deterministic: not retried, but located
-            raise DecodeError(str(exc), method=options.method, url=redact_url(url)) from exc
+
+        def structure() -> list[T]:
+            try:
+                return structure_many(raw, self.model)
+            except DecodeError as exc:  # deterministic: not retried, but located
+                raise DecodeError(str(exc), method=options.method, url=redact_url(url)) from exc
+
+        return DeferredRecords(len(raw), structure)
 
 
 @attrs.frozen

@@ -18,6 +18,7 @@ from ._endpoints import CallOptions, Endpoint
 from ._errors import DecodeError, InvalidArgumentError, NotFoundError, documented_statuses
 from ._formats import decode_csv
 from ._http import HttpPipeline, RequestOptions
+from ._pagination import DeferredRecords
 from ._paginators import OffsetPaginator
 
 T = TypeVar("T")
@@ -48,8 +49,8 @@ def offset_listing(
 
     request(fmt, 1)  # a bad id, timeout= or retry= fails here, not at the first page
 
-    async def records(offset: int) -> list[T]:
-        return await endpoint.records(pipeline, request(fmt, offset), fmt)
+    async def records(offset: int) -> DeferredRecords[T]:
+        return await endpoint.page(pipeline, request(fmt, offset), fmt)
 
     async def csv(offset: int) -> tuple[bytes, int]:
         def counted(response: httpx.Response) -> tuple[bytes, int]:

@@ -42,8 +42,8 @@ class DeferredRecords(Generic[T]):
     thousands of record objects: whatever is alive at a collection is aged towards the
     collector's oldest generation, and every collection of that one visits the whole heap
     (reading a 10-page report on a heap of ~85k objects cost one ~40 ms collection every
-    other read when its rows were built on arrival). Building must not fail: a page is
-    checked, and its values converted, when it arrives.
+    other read when its rows were built on arrival). An error building them (a record that
+    does not structure) is raised where the reader reaches the page, in order, as before.
     """
 
     __slots__ = ("_build", "_count")

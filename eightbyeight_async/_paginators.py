@@ -39,7 +39,7 @@ class OffsetPaginator(Paginator[T]):
 
     def __init__(
         self,
-        fetch_records: Callable[[int], Awaitable[list[T]]],
+        fetch_records: Callable[[int], Awaitable[Records[T]]],
         *,
         fetch_raw: Callable[[int], Awaitable[tuple[bytes, int]]] | None = None,
         page_size: int = OFFSET_PAGE_SIZE,
