@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eightbyeight_async import _formats as formats
 from eightbyeight_async._errors import DecodeError
@@ -351,11 +354,11 @@ def test_decode_error_quotes_a_short_excerpt_only(
     assert (error.method, error.url) == (None, None)
 
 
-@pytest.fixture(params=["stdlib", "orjson"])
+@pytest.fixture(params=["stdlib", "msgspec"])
 def json_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test with each JSON parser the SDK may use (orjson comes with `speedups`)."""
-    if request.param == "orjson":
-        pytest.importorskip("orjson")  # installed by the dev extra, so this always runs in CI
+    """Run a test with each JSON parser the SDK may use (msgspec comes with `speedups`)."""
+    if request.param == "msgspec":
+        pytest.importorskip("msgspec")  # installed by the dev extra, so this always runs in CI
         monkeypatch.setattr(formats, "parse_json", formats._parse_json_fast)
     else:
         monkeypatch.setattr(formats, "parse_json", formats._parse_json_stdlib)
@@ -383,3 +386,30 @@ def test_both_json_parsers_refuse_malformed_bodies(json_parser: str, body: bytes
 )
 def test_both_json_parsers_agree(json_parser: str, body: bytes, expected: object) -> None:
     assert decode_json(body) == expected
+
+
+JSON_VALUE = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**80), max_value=2**80)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=JSON_VALUE, ensure_ascii=st.booleans())
+def test_the_fast_parser_reads_every_document_exactly_as_the_standard_library(
+    value: Any, ensure_ascii: bool
+) -> None:
+    pytest.importorskip("msgspec")  # installed by the dev extra, so this always runs in CI
+    body = json.dumps(value, ensure_ascii=ensure_ascii).encode("utf-8", "surrogatepass")
+    try:
+        expected = repr(formats._parse_json_stdlib(body))  # repr: 1, 1.0 and True differ
+    except UnicodeDecodeError:  # a lone surrogate written raw is not UTF-8
+        with pytest.raises(UnicodeDecodeError):
+            formats._parse_json_fast(body)
+        return
+    assert repr(formats._parse_json_fast(body)) == expected

@@ -12,12 +12,13 @@ them from `raw` on demand). Any other page, or any page without msgspec, takes t
 path, which reads whatever shape the records have and says what is wrong with a malformed
 one; both paths give the same rows (tests/test_analytics_rows.py).
 
-The cyclic garbage collector is never paused. It has little to do anyway: on the general path a
-compact page is parsed one record at a time (`page_records`), so each record's dicts and list
-are freed as soon as its row is built, before they can age into the older generations whose
-collections traverse every object of the process; and rows keep no per-row dict or list of the
-wire record (`PageRecords`). At 1000 rows a page that is ~8x fewer collections than parsing the
-page at once (benchmarks/analytics_rows.py).
+The cyclic garbage collector is never paused. It has little to do anyway: a fast-path page
+waits in the prefetch window as its converted values (dicts of numbers and strings, which the
+collector does not track) and its rows are built when the reader reaches it
+(`DeferredRecords`); a general-path page is parsed one record at a time (`page_records`), so
+each record's dicts and list are freed as soon as its row is built, before they can age into
+the older generations whose collections traverse every object of the process; and rows keep
+no per-row dict or list of the wire record (`PageRecords`).
 """
 
 from __future__ import annotations
@@ -216,7 +217,7 @@ def page_records(body: bytes) -> Iterator[Any]:
     """The records of a data page (a JSON array), one at a time: each parsed on its own where
     the body can be cut into objects (`_pieces`), else all at once (`decode_json`)."""
     pieces = _pieces(body)
-    parse = _formats.json_parser_for(body)
+    parse = _formats.parse_json
     done = 0
     if pieces is not None:
         for piece in pieces:

@@ -1,11 +1,11 @@
 """Detailed report data pages into `DetailedRow`s: the hot path of a bulk export.
 
-A page is decoded once (orjson when installed) and each item's value converted by its wire
-shape alone, with no per-value model machinery: a string, a number, a boolean or `null` is
-kept as is, an array becomes a list, and a timed object (`{"value", "ongoing"}`) becomes a
-`TimedValue`. Anything else malformed (a row that is no object, items that are no list of
-objects with a string `key`, a timed value of no known form) is a `DecodeError` naming the
-row and the page, never a bare KeyError or TypeError.
+A page is decoded once (msgspec with the `speedups` extra) and each item's value converted
+by its wire shape alone, with no per-value model machinery: a string, a number, a boolean or
+`null` is kept as is, an array becomes a list, and a timed object (`{"value", "ongoing"}`)
+becomes a `TimedValue`. Anything else malformed (a row that is no object, items that are no
+list of objects with a string `key`, a timed value of no known form) is a `DecodeError`
+naming the row and the page, never a bare KeyError or TypeError.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ import attrs
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-try:  # the `speedups` extra renders pages ~10x faster
+try:  # the `sandbox` extra installs it: pages render ~10x faster
     import orjson
 except ImportError:  # pragma: no cover - depends on the installation
     orjson = None  # type: ignore[assignment]
