@@ -16,6 +16,7 @@ from counting_transport import CountingTransport
 
 from eightbyeight_async import (
     ContactCenter,
+    DecodeError,
     InvalidArgumentError,
     NotFoundError,
     OffsetPaginator,
@@ -599,6 +600,37 @@ async def test_skills_are_one_answer_without_an_offset() -> None:
     assert "n" not in route.calls.last.request.url.params
     with pytest.raises(InvalidArgumentError, match="takes no offset"):
         paginator.skip(10)
+
+
+async def test_a_malformed_record_on_a_later_page_comes_after_every_record_before_it() -> None:
+    """Records are typed when the reader reaches their page: what the pages before it hold
+    is delivered whole, then the error names the record and the page's request."""
+
+    def page(offset: int) -> httpx.Response:
+        groups = [
+            {"group-id": str(offset + i), "group-name": "G", "deleted": "No"} for i in range(50)
+        ]
+        if offset == 51:
+            groups[7]["deleted"] = "maybe"
+        return httpx.Response(200, json={"groups": {"group": groups}})
+
+    received: list[int] = []
+
+    async def read(groups: OffsetPaginator[models.Group]) -> None:
+        async for group in groups:
+            received.append(group.group_id)
+
+    async with ContactCenter(tenant="acme", base_url=LOOPBACK, data_token="secret-t") as cc:
+        with respx.mock() as mock:
+            mock.get(f"{LOOPBACK}/api/stats/groups.json").mock(
+                side_effect=lambda request: page(int(request.url.params["n"]))
+            )
+            with pytest.raises(DecodeError, match=r"Group record.*deleted") as raised:
+                await read(cc.stats.groups())
+    assert received == list(range(1, 51))
+    assert raised.value.method == "GET"
+    assert "n=51" in str(raised.value.url)
+    assert "secret-t" not in str(raised.value)
 
 
 async def test_unknown_filters_and_bad_arguments_fail_before_any_request(
