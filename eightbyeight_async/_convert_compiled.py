@@ -101,13 +101,12 @@ class Compiler:
         inner = optional_inner(tp) if optional else tp
         expression = self._expression(inner, field, names)
         nullable = optional and (field.default is attrs.NOTHING or field.default is None)
+        got = read or f"get({key!r})"  # a nullable field may be absent: None, like null
         if nullable and inner is str and field_hook(field) is None:  # text: one truth test
             fallback = "None if v is None or v == '' else _to_str(v, str)"
-            return f"({expression}) if (v := {read or f'get({key!r})'}) else ({fallback})"
+            return f"({expression}) if (v := {got}) else ({fallback})"
         if nullable:
-            return (
-                f"None if (v := {read or f'get({key!r})'}) is None or v == '' else ({expression})"
-            )
+            return f"None if (v := {got}) is None or v == '' else ({expression})"
         if optional:
             expression = f"None if v is None or v == '' else ({expression})"
         if field.default is attrs.NOTHING or read is not None:  # present (or a KeyError)
