@@ -192,7 +192,11 @@ async def test_redis_restarted_under_a_running_bridge_loses_and_repeats_nothing(
         async with anyio.create_task_group() as tg:
             tg.start_soon(bridge.run_sapi, cc, "bridge-redis-down")
             await wait_for(lambda: at_least(db, 20), "the first entries")
-            await anyio.to_thread.run_sync(lambda: redis_server.restart(kill=kill))
+            # Down for longer than the bridge goes between commands: a restart quicker than
+            # that can pass unseen, as redis-py reconnects an idle pooled connection on its own.
+            await anyio.to_thread.run_sync(lambda: redis_server.stop(kill=kill))
+            await anyio.sleep(0.3)
+            await anyio.to_thread.run_sync(redis_server.start)
             await wait_for(lambda: at_least(db, 0), "Redis again")
             before = int(await db.xlen(STREAM))
             await wait_for(lambda: at_least(db, before + 40), "entries after the restart")
